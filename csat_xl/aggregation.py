@@ -1,0 +1,227 @@
+"""What the organisation reads from the scores (METHOD.md §9).
+
+:func:`summarize` turns :class:`~csat_xl.scoring.Scores` into a
+:class:`Summary`: CSI (plain and customer-weighted), satisfaction rate,
+attainment of the completion and target values, the grade distribution, item
+and category means with the weakness ranking (服务短板), complaint breakdowns
+with a Pareto table and the closure rate.  :func:`compare_periods` lines up
+several summaries and finds customers dissatisfied in consecutive periods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import labels
+from .scoring import Scores, blend, complaint_adjustments
+
+#: Complaint breakdown dimensions, in report order.
+COMPLAINT_DIMENSIONS = ("outcome", "category", "department", "product", "region")
+
+
+@dataclass
+class Summary:
+    """Organisation-level figures of one period."""
+
+    scores: Scores
+    period: str | None
+    counts: dict[str, int]
+    csi: float | None
+    csi_weighted: float | None
+    satisfaction_rate: float | None
+    attainment: dict[str, dict[str, bool | None]]
+    grades: pd.DataFrame
+    items: pd.DataFrame
+    categories: pd.DataFrame
+    complaints: dict[str, pd.DataFrame] = field(default_factory=dict)
+    pareto: pd.DataFrame = field(default_factory=pd.DataFrame)
+    closure_rate: float | None = None
+    complaint_total: int = 0
+
+    @property
+    def settings(self):
+        return self.scores.survey.settings
+
+    def kpis(self) -> dict[str, object]:
+        """The headline numbers as a flat dict (JSON-friendly)."""
+        return {
+            "period": self.period,
+            **self.counts,
+            "csi": self.csi,
+            "csi_weighted": self.csi_weighted,
+            "satisfaction_rate": self.satisfaction_rate,
+            "completion_value": self.settings.completion_value,
+            "target_value": self.settings.target_value,
+            "csi_completion_attained": self.attainment["csi"]["completion"],
+            "csi_target_attained": self.attainment["csi"]["target"],
+            "rate_completion_attained": self.attainment["satisfaction_rate"]["completion"],
+            "rate_target_attained": self.attainment["satisfaction_rate"]["target"],
+            "complaints": self.complaint_total,
+            "closure_rate": self.closure_rate,
+        }
+
+
+def _mean(values: np.ndarray) -> float | None:
+    values = np.asarray(values, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else None
+
+
+def _attained(value: float | None, bound: float) -> bool | None:
+    return None if value is None else bool(value >= bound - 1e-9)
+
+
+def item_table(scores: Scores) -> pd.DataFrame:
+    """Per item: weights, mean Q, mean V, blended mean and weakness rank.
+
+    The blended item score of a customer applies the method's blend (P) to
+    that item's questionnaire mean and visit grade; weakness = effective
+    weight × (100 − mean blended score), rank 1 = improve first.
+    """
+    survey = scores.survey
+    table = survey.scheme.table[["item", "category", "item_weight", "category_weight", "weight"]].copy()
+    q = scores.questionnaire_items
+    v = scores.visit_items.reindex(q.index)
+    blended = blend(v.to_numpy(dtype=np.float64), q.to_numpy(dtype=np.float64), survey.settings.visit_share)
+    table["mean_questionnaire"] = q.mean(axis=0).reindex(table["item"]).to_numpy()
+    table["answers"] = q.notna().sum(axis=0).reindex(table["item"]).to_numpy()
+    table["mean_visit"] = scores.visit_items.mean(axis=0).reindex(table["item"]).to_numpy() if len(scores.visit_items) else np.nan
+    table["mean_blended"] = np.nanmean(np.where(np.isnan(blended), np.nan, blended), axis=0) if len(blended) and not np.isnan(blended).all() else np.nan
+    table["weakness"] = table["weight"] * (100.0 - table["mean_blended"])
+    table["weakness_rank"] = table["weakness"].rank(ascending=False, method="min").astype("Int64")
+    return table
+
+
+def category_table(scores: Scores, items: pd.DataFrame) -> pd.DataFrame:
+    """Per category: declared and effective weight, weight-averaged item means."""
+    scheme = scores.survey.scheme
+    out = scheme.category_table()
+    for column in ("mean_questionnaire", "mean_visit", "mean_blended"):
+        values = []
+        for category in out["category"]:
+            part = items[items["category"] == category]
+            ok = part[column].notna()
+            values.append(float(np.average(part.loc[ok, column], weights=part.loc[ok, "weight"])) if ok.any() else np.nan)
+        out[column] = values
+    out["weakness"] = items.groupby("category", sort=False)["weakness"].sum().reindex(out["category"]).to_numpy()
+    return out
+
+
+def complaint_tables(scores: Scores) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, float | None]:
+    """Counts by dimension, the Pareto table (by complaint category), closure rate."""
+    survey = scores.survey
+    frame = survey.complaints.copy()
+    if frame.empty:
+        return {}, pd.DataFrame(columns=["category", "count", "share", "cumulative_share"]), None
+    frame["adjustment"] = complaint_adjustments(survey).to_numpy()
+    # A complaint without a region inherits its customer's region.
+    customer_region = scores.customers.set_index("customer_id")["region"]
+    frame["region"] = frame["region"].where(frame["region"].notna(), frame["customer_id"].map(customer_region))
+    tables = {}
+    for dimension in COMPLAINT_DIMENSIONS:
+        keys = frame[dimension].astype(object).where(frame[dimension].notna(), "—")
+        grouped = frame.groupby(keys, sort=False).agg(count=("customer_id", "size"), adjustment=("adjustment", "sum"))
+        grouped = grouped.sort_values("count", ascending=False, kind="stable").reset_index(names=dimension)
+        if dimension == "outcome":
+            order = {o.key: i for i, o in enumerate(labels.OUTCOMES)}
+            grouped = grouped.sort_values(dimension, key=lambda s: s.map(order)).reset_index(drop=True)
+        grouped["share"] = grouped["count"] / len(frame)
+        tables[dimension] = grouped
+    pareto = tables["category"][["category", "count", "share"]].copy()
+    pareto["cumulative_share"] = pareto["count"].cumsum() / pareto["count"].sum()
+    closure = float((frame["outcome"] != "unhandled").mean())
+    return tables, pareto, closure
+
+
+def summarize(scores: Scores) -> Summary:
+    """Organisation-level figures of one period (METHOD.md §9)."""
+    settings = scores.survey.settings
+    customers = scores.customers
+    final = customers["final"].to_numpy(dtype=np.float64)
+    scored = ~np.isnan(final)
+    flags = customers["flags"]
+    counts = {
+        "customers": int(len(customers)),
+        "scored": int(scored.sum()),
+        "not_surveyed": int(flags.map(lambda f: "not_surveyed" in f).sum()),
+        "not_visited": int(flags.map(lambda f: "not_visited" in f).sum()),
+        "no_questionnaire": int(flags.map(lambda f: "no_questionnaire" in f).sum()),
+    }
+    csi = _mean(final)
+    weights = customers["customer_weight"].to_numpy(dtype=np.float64)
+    usable = scored & ~np.isnan(weights) & (weights > 0)
+    csi_weighted = float(np.average(final[usable], weights=weights[usable])) if usable.any() else None
+    rate = float((final[scored] >= settings.satisfied_bound - 1e-9).mean()) if scored.any() else None
+    rate_pct = None if rate is None else rate * 100.0
+    attainment = {
+        "csi": {"completion": _attained(csi, settings.completion_value), "target": _attained(csi, settings.target_value)},
+        "satisfaction_rate": {
+            "completion": _attained(rate_pct, settings.completion_value),
+            "target": _attained(rate_pct, settings.target_value),
+        },
+    }
+    grade_counts = customers["grade"].value_counts()
+    grades = pd.DataFrame({"grade": [g.key for g in labels.GRADES]})
+    grades["count"] = grades["grade"].map(grade_counts).fillna(0).astype(int)
+    grades["share"] = grades["count"] / max(int(scored.sum()), 1)
+    items = item_table(scores)
+    categories = category_table(scores, items)
+    complaints, pareto, closure = complaint_tables(scores)
+    return Summary(
+        scores=scores,
+        period=settings.period,
+        counts=counts,
+        csi=csi,
+        csi_weighted=csi_weighted,
+        satisfaction_rate=rate,
+        attainment=attainment,
+        grades=grades,
+        items=items,
+        categories=categories,
+        complaints=complaints,
+        pareto=pareto,
+        closure_rate=closure,
+        complaint_total=int(len(scores.survey.complaints)),
+    )
+
+
+@dataclass
+class Comparison:
+    """Several periods side by side, oldest first."""
+
+    periods: pd.DataFrame
+    churn_risks: pd.DataFrame
+
+
+def compare_periods(summaries: Sequence[Summary], labels_: Sequence[str] | None = None) -> Comparison:
+    """Per-period CSI and rate with deltas; customers at or below 比较满意
+    (F below the 满意 bound) in two or more consecutive periods are churn risks."""
+    names = list(labels_) if labels_ else [s.period or f"#{i + 1}" for i, s in enumerate(summaries)]
+    rows = []
+    for name, s in zip(names, summaries):
+        rows.append({"period": name, "csi": s.csi, "csi_weighted": s.csi_weighted,
+                     "satisfaction_rate": s.satisfaction_rate, "scored": s.counts["scored"],
+                     "complaints": s.complaint_total})
+    periods = pd.DataFrame(rows)
+    for column in ("csi", "satisfaction_rate"):
+        periods[f"{column}_delta"] = pd.to_numeric(periods[column], errors="coerce").diff()
+    finals = pd.DataFrame(
+        {name: s.scores.customers.set_index("customer_id")["final"] for name, s in zip(names, summaries)}
+    )
+    low = finals.lt(np.array([s.settings.satisfied_bound for s in summaries]), axis=1) & finals.notna()
+    streak = low.astype(int)
+    run = streak.copy()
+    for i in range(1, streak.shape[1]):
+        run.iloc[:, i] = (run.iloc[:, i - 1] + 1) * streak.iloc[:, i]
+    longest = run.max(axis=1)
+    risky = longest[longest >= 2].index
+    last = summaries[-1].scores.customers.set_index("customer_id")
+    churn = finals.loc[risky].copy()
+    churn.insert(0, "customer_name", last["customer_name"].reindex(risky).to_numpy())
+    churn["consecutive_periods"] = longest.loc[risky].to_numpy()
+    churn = churn.reset_index(names="customer_id")
+    return Comparison(periods=periods, churn_risks=churn)

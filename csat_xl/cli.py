@@ -1,0 +1,194 @@
+"""The ``csat-xl`` command line (contract: shared/spec/CLI.md).
+
+Exit status: 0 success (warnings on stderr); 2 the input is invalid (every
+error listed with its cell address, no output written); 1 any other failure.
+Commands are thin: read, call the core, print.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import labels
+from .findings import ERROR, INFO, WARNING, CsatError, Finding, InvalidInputError, severity_label
+from .i18n import default_lang, t
+from .io.readers import WorkbookReadError, inspect_workbook, read_survey
+from .scoring import Scores, score as score_survey
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。")
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+LangOption = Annotated[Optional[Lang], typer.Option("--lang", help="Language of the output: zh or en (default: CSAT_LANG or the locale).")]
+
+
+def _lang(lang: Lang | None) -> str:
+    return lang.value if lang else default_lang()
+
+
+def print_findings(findings: list[Finding], lang: str, include_info: bool = False, console: Console = stderr) -> None:
+    """Print findings, errors first, each as ``severity  cell: message``."""
+    order = {ERROR: 0, WARNING: 1, INFO: 2}
+    for f in sorted(findings, key=lambda f: order[f.severity]):
+        if f.severity == INFO and not include_info:
+            continue
+        style = {ERROR: "bold red", WARNING: "yellow", INFO: "dim"}[f.severity]
+        console.print(f"[{style}]{severity_label(f.severity, lang)}[/] {f.render(lang)}", markup=True, highlight=False)
+
+
+def fail_invalid(exc: InvalidInputError, lang: str) -> None:
+    print_findings(exc.findings, lang)
+    n = sum(1 for f in exc.findings if f.is_error)
+    stderr.print(t("errors_found", lang, n=n, source=exc.source or ""), highlight=False)
+    raise typer.Exit(2)
+
+
+def run_guarded(action, lang: str):
+    """Run ``action`` turning csat-xl's own errors into exit codes and messages."""
+    try:
+        return action()
+    except InvalidInputError as exc:
+        fail_invalid(exc, lang)
+    except WorkbookReadError as exc:
+        stderr.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(1)
+    except CsatError as exc:
+        stderr.print(f"[bold red]{exc}[/]", highlight=False)
+        raise typer.Exit(1)
+
+
+def _fmt(x, digits: int = 2) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def result_rows(scores: Scores, lang: str) -> list[dict]:
+    rows = []
+    for rec in scores.records():
+        grade = labels.GRADE[rec["grade_key"]].text(lang) if rec["grade_key"] else ""
+        rows.append({**rec, "grade_label": grade, "flag_labels": [labels.FLAG[f].text(lang) for f in rec["flags"]]})
+    return rows
+
+
+def print_scores(scores: Scores, fmt: Format, lang: str, source: str) -> None:
+    rows = result_rows(scores, lang)
+    cols = labels.RESULT_COLUMN
+    if fmt is Format.json:
+        keys = ("customer_id", "customer_name", "questionnaire", "visit", "preliminary", "adjustment", "final", "grade", "flags", "respondents", "visits", "complaints")
+        sys.stdout.write(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=1) + "\n")
+        return
+    numeric = ("questionnaire", "visit", "preliminary", "adjustment", "final")
+    header = [cols[k].text(lang) for k in ("customer_id", "customer_name", *numeric, "grade", "flags")]
+    if fmt is Format.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        for r in rows:
+            writer.writerow([r["customer_id"], r["customer_name"] or "", *("" if r[k] is None else repr(r[k]) for k in numeric),
+                             r["grade_label"], ";".join(r["flag_labels"])])
+        sys.stdout.write(buffer.getvalue())
+        return
+    table = RichTable(title=t("scores_title", lang, source=source), title_justify="left")
+    for i, h in enumerate(header):
+        table.add_column(h, justify="right" if 2 <= i <= 6 else "left")
+    for r in rows:
+        table.add_row(str(r["customer_id"]), r["customer_name"] or "", *(_fmt(r[k]) for k in numeric), r["grade_label"], ", ".join(r["flag_labels"]))
+    stdout.print(table)
+    from .aggregation import summarize
+
+    summary = summarize(scores)
+    k = summary.kpis()
+    parts = [f"{t('scored_customers', lang)}: {k['scored']}/{k['customers']}", f"{t('csi', lang)}: {_fmt(k['csi'])}"]
+    if k["csi_weighted"] is not None:
+        parts.append(f"{t('csi_weighted', lang)}: {_fmt(k['csi_weighted'])}")
+    if k["satisfaction_rate"] is not None:
+        parts.append(f"{t('satisfaction_rate', lang)}: {k['satisfaction_rate'] * 100:.1f}%")
+    stdout.print(" · ".join(parts), highlight=False)
+
+
+@app.command()
+def score(
+    workbook: Annotated[Path, typer.Argument(help="Survey workbook (.xlsx). 调查工作簿。")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")] = Format.table,
+    lang: LangOption = None,
+    engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
+) -> None:
+    """Score every customer of WORKBOOK (per-customer results). 计算每个客户的满意度得分。"""
+    language = _lang(lang)
+    survey = run_guarded(lambda: read_survey(workbook, engine=engine), language)
+    scores = score_survey(survey)
+    print_findings([*survey.findings, *scores.findings], language)
+    print_scores(scores, format, language, workbook.name)
+
+
+@app.command()
+def validate(
+    workbook: Annotated[Path, typer.Argument(help="Survey workbook (.xlsx). 调查工作簿。")],
+    lang: LangOption = None,
+    engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
+) -> None:
+    """List every finding in WORKBOOK; changes nothing. 校验工作簿并列出所有问题。"""
+    language = _lang(lang)
+    survey, findings = run_guarded(lambda: inspect_workbook(workbook, engine=engine), language)
+    if survey is not None:
+        findings = [*findings, *score_survey(survey).findings]
+    print_findings(findings, language, include_info=True, console=stdout)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
+    if not findings:
+        stdout.print(t("no_problems", language))
+    else:
+        stdout.print(t("findings_summary", language, errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO]))
+    if counts[ERROR]:
+        raise typer.Exit(2)
+
+
+def bundled_sample(lang: str = "zh") -> Path:
+    """The sample workbook shipped with the package (also in sample_workbooks/)."""
+    from importlib.resources import files
+
+    name = "pvc_2026Q2_zh.xlsx" if lang == "zh" else "field_service_2026H1_en.xlsx"
+    return Path(str(files("csat_xl") / "data" / name))
+
+
+@app.command()
+def demo(lang: LangOption = None) -> None:
+    """Score the bundled sample workbook (and write its report to out/). 用自带示例演示。"""
+    language = _lang(lang)
+    sample = bundled_sample(language)
+    stderr.print(t("demo_source", language, path=sample.name), highlight=False)
+    survey = run_guarded(lambda: read_survey(sample), language)
+    scores = score_survey(survey)
+    print_scores(scores, Format.table, language, sample.name)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Atomic output: a failed run leaves no half-written file, inputs are never touched.
+
+Every file csat-xl writes goes through :func:`atomic_output`: the content is
+written to a temporary file in the destination folder and moved over the
+destination with :func:`os.replace` only when complete.  Writing onto one of
+the input files is refused, and a destination locked by Excel (Windows raises
+``PermissionError``) gives a clear :class:`~csat_xl.findings.OutputError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..findings import OutputError
+
+_MESSAGES = {
+    "same_as_input": {
+        "en": "{out}: refusing to write the output onto the input workbook; choose another file name with -o",
+        "zh": "{out}：不能把输出写到输入工作簿上；请用 -o 指定其他文件名",
+    },
+    "locked": {
+        "en": "{out}: the file is open in another program (Excel?) or read-only; close it and try again",
+        "zh": "{out}：文件正被其他程序（Excel？）打开或为只读；请关闭后重试",
+    },
+    "no_folder": {"en": "{out}: the folder does not exist", "zh": "{out}：文件夹不存在"},
+}
+
+
+def _message(key: str, lang: str, out: Path) -> str:
+    return _MESSAGES[key]["zh" if lang == "zh" else "en"].format(out=out)
+
+
+def check_not_input(out: Path, inputs: Iterable[str | os.PathLike], lang: str = "en") -> None:
+    out_resolved = Path(out).resolve()
+    for source in inputs:
+        source = Path(source)
+        if source.exists() and (source.resolve() == out_resolved or (out_resolved.exists() and os.path.samefile(source, out_resolved))):
+            raise OutputError(_message("same_as_input", lang, Path(out)))
+
+
+@contextlib.contextmanager
+def atomic_output(out: str | os.PathLike, inputs: Iterable[str | os.PathLike] = (), lang: str = "en") -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces ``out``.
+
+    On any exception the temporary file is removed and ``out`` is left as it
+    was (absent, or the previous complete file).
+    """
+    out = Path(out)
+    check_not_input(out, inputs, lang)
+    if not out.parent.exists():
+        raise OutputError(_message("no_folder", lang, out))
+    handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix + ".tmp", dir=out.parent)
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        try:
+            os.replace(temp, out)
+        except PermissionError as exc:
+            raise OutputError(_message("locked", lang, out)) from exc
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+        raise

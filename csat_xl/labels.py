@@ -1,0 +1,204 @@
+"""Every bilingual name csat-xl reads or writes, as data.
+
+Sheets, columns, settings, grades, complaint outcomes and flags each have a
+stable English key used in code, a Chinese label and an English label.  The
+reader matches either label (after :func:`csat_xl.text.match_key`); writers
+pick one by language.  Adding an alias is a one-line change here, never a new
+code branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A named thing with a Chinese and an English label (plus extra aliases)."""
+
+    key: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.zh, self.en, *self.aliases)
+
+
+def by_key(labels: tuple[Label, ...]) -> dict[str, Label]:
+    return {label.key: label for label in labels}
+
+
+# --- sheets -----------------------------------------------------------------
+SHEETS = (
+    Label("scheme", "指标", "Scheme"),
+    Label("questionnaire", "问卷", "Questionnaire"),
+    Label("visits", "走访", "Visits"),
+    Label("complaints", "投诉", "Complaints"),
+    Label("customers", "客户", "Customers"),
+    Label("scales", "量表", "Scales"),
+    Label("settings", "设置", "Settings"),
+)
+SHEET = by_key(SHEETS)
+
+# --- columns, per sheet -------------------------------------------------------
+CUSTOMER_ID = Label("customer_id", "客户编号", "Customer ID")
+CUSTOMER_NAME = Label("customer_name", "客户名称", "Customer name")
+REGION = Label("region", "区域", "Region")
+
+COLUMNS: dict[str, tuple[Label, ...]] = {
+    "scheme": (
+        Label("category", "类别", "Category"),
+        Label("category_weight", "类别权重", "Category weight"),
+        Label("item", "项目", "Item"),
+        Label("item_weight", "项目权重", "Item weight"),
+        Label("scale", "量表", "Scale"),
+    ),
+    "questionnaire": (
+        CUSTOMER_ID,
+        CUSTOMER_NAME,
+        Label("respondent", "受访人", "Respondent"),
+    ),
+    "visits": (
+        CUSTOMER_ID,
+        Label("visit_date", "走访日期", "Visit date"),
+    ),
+    "complaints": (
+        CUSTOMER_ID,
+        Label("complaint_id", "投诉编号", "Complaint ID"),
+        Label("date", "日期", "Date"),
+        Label("outcome", "处理结果", "Outcome"),
+        Label("category", "投诉类别", "Category"),
+        Label("product", "产品", "Product"),
+        REGION,
+        Label("department", "责任部门", "Department"),
+        Label("description", "描述", "Description"),
+    ),
+    "customers": (
+        CUSTOMER_ID,
+        CUSTOMER_NAME,
+        REGION,
+        Label("customer_weight", "客户权重", "Customer weight"),
+    ),
+    "scales": (
+        Label("scale", "量表", "Scale"),
+        Label("label", "标签", "Label"),
+        Label("value", "分值", "Value"),
+    ),
+    "settings": (
+        Label("setting", "参数", "Setting"),
+        Label("value", "值", "Value"),
+    ),
+}
+
+#: Columns a sheet cannot do without (when the sheet is present).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "scheme": ("category", "category_weight", "item", "item_weight"),
+    "questionnaire": ("customer_id",),
+    "visits": ("customer_id",),
+    "complaints": ("customer_id", "outcome"),
+    "customers": ("customer_id",),
+    "scales": ("scale", "label", "value"),
+    "settings": ("setting", "value"),
+}
+
+#: Prefix of a questionnaire column holding the respondent's expectation.
+EXPECTED_PREFIX = Label("expected", "期望", "expected")
+
+# --- grades (METHOD.md §2 and §7) ------------------------------------------
+@dataclass(frozen=True)
+class Grade(Label):
+    """A five-grade label with its band, representative value and lower bound."""
+
+    band: tuple[float, float] = (0.0, 100.0)
+    value: float = 0.0
+    lower_bound: float = 0.0
+
+
+GRADES = (
+    Grade("very_satisfied", "很满意", "very satisfied", band=(90, 100), value=95, lower_bound=90),
+    Grade("satisfied", "满意", "satisfied", band=(70, 90), value=80, lower_bound=70),
+    Grade("fairly_satisfied", "比较满意", "fairly satisfied", band=(60, 70), value=65, lower_bound=60),
+    Grade("fairly_dissatisfied", "比较不满意", "fairly dissatisfied", band=(40, 60), value=50, lower_bound=40),
+    Grade("dissatisfied", "不满意", "dissatisfied", band=(20, 40), value=30, lower_bound=0),
+)
+GRADE = by_key(GRADES)
+FIVE_GRADE_SCALE = Label("five_grade", "五级", "five-grade", aliases=("five grade", "5-grade"))
+
+# --- complaint outcomes (METHOD.md §6) ---------------------------------------
+@dataclass(frozen=True)
+class Outcome(Label):
+    adjustment: float = 0.0
+
+
+OUTCOMES = (
+    Outcome("unhandled", "未处理", "unhandled", adjustment=-5),
+    Outcome("dissatisfied", "不满意", "dissatisfied", adjustment=-5),
+    Outcome("somewhat_dissatisfied", "不太满意", "somewhat dissatisfied", adjustment=-3),
+    Outcome("basically_satisfied", "基本满意", "basically satisfied", adjustment=-1),
+    Outcome("satisfied", "满意", "satisfied", adjustment=0),
+    Outcome("very_satisfied", "很满意", "very satisfied", adjustment=2),
+)
+OUTCOME = by_key(OUTCOMES)
+
+# --- settings (WORKBOOK.md, Settings) -----------------------------------------
+SETTINGS = (
+    Label("weight_mode", "权重模式", "weight mode"),
+    Label("visit_share", "走访占比", "visit share"),
+    Label("unmentioned_as", "未提及按", "unmentioned as"),
+    Label("clamp", "分数截断", "clamp"),
+    Label("completion_value", "完成值", "completion value"),
+    Label("target_value", "目标值", "target value"),
+    Label("period", "期间", "period"),
+)
+SETTING = by_key(SETTINGS)
+#: Prefixed setting families: one row per outcome / grade.
+COMPLAINT_SETTING_PREFIX = Label("complaint", "投诉", "complaint")
+GRADE_SETTING_PREFIX = Label("grade", "等级", "grade")
+
+WEIGHT_MODES = (
+    Label("category", "类别", "category"),
+    Label("item", "项目", "item"),
+)
+YES_NO = (
+    Label("yes", "是", "yes", aliases=("true", "y", "1", "on")),
+    Label("no", "否", "no", aliases=("false", "n", "0", "off")),
+)
+
+# --- per-customer flags -----------------------------------------------------
+FLAGS = (
+    Label("not_visited", "未走访", "not visited"),
+    Label("no_questionnaire", "无问卷", "no questionnaire"),
+    Label("not_scored", "未评分", "not scored"),
+    Label("not_surveyed", "未调查", "not surveyed"),
+    Label("clamped", "已截断", "clamped"),
+    Label("blank_outcome", "投诉结果空白", "blank complaint outcome"),
+)
+FLAG = by_key(FLAGS)
+
+# --- result columns (CLI table, Excel spills, reports) ------------------------
+RESULT_COLUMNS = (
+    Label("customer_id", "客户编号", "Customer ID"),
+    Label("customer_name", "客户名称", "Customer name"),
+    Label("questionnaire", "问卷得分", "Questionnaire"),
+    Label("visit", "走访估算", "Visit"),
+    Label("preliminary", "初步满意度", "Preliminary"),
+    Label("adjustment", "投诉加减分", "Adjustment"),
+    Label("final", "最终得分", "Final"),
+    Label("grade", "等级", "Grade"),
+    Label("flags", "标记", "Flags"),
+)
+RESULT_COLUMN = by_key(RESULT_COLUMNS)
+
+SEVERITIES = (
+    Label("error", "错误", "error"),
+    Label("warning", "警告", "warning"),
+    Label("info", "提示", "info"),
+)
+SEVERITY = by_key(SEVERITIES)

@@ -1,0 +1,245 @@
+"""Per-customer scores: Q, V, P, complaint adjustment, F and grade (METHOD.md §3–§7).
+
+The step functions (:func:`weighted_mean`, :func:`visit_estimate`,
+:func:`blend`, :func:`adjust`) work on whole numpy arrays — one row per
+customer — and are the only place each rule is written; :func:`score` applies
+them to a :class:`~csat_xl.survey.Survey`, and the Excel functions call the
+same steps on ranges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import labels
+from .findings import INFO, WARNING, Finding
+from .scheme import fmt_number
+from .survey import Survey
+
+
+# --- the steps ---------------------------------------------------------------
+def weighted_mean(scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted mean per row over the answered (non-NaN) cells (METHOD.md §3).
+
+    Weights are renormalised over the answered items; a row with nothing
+    answered gives NaN — a blank is "not answered", never zero.
+    """
+    scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    weights = np.asarray(weights, dtype=np.float64)
+    answered = ~np.isnan(scores)
+    total = answered @ weights
+    weighted = np.where(answered, scores, 0.0) @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, weighted / np.where(total > 0, total, 1.0), np.nan)
+
+
+def visit_estimate(grades: np.ndarray, weights: np.ndarray, unmentioned: float) -> np.ndarray:
+    """Visit estimate V per row: items not raised count as ``unmentioned`` (METHOD.md §4)."""
+    grades = np.atleast_2d(np.asarray(grades, dtype=np.float64))
+    weights = np.asarray(weights, dtype=np.float64)
+    filled = np.where(np.isnan(grades), unmentioned, grades)
+    return (filled @ weights) / weights.sum()
+
+
+def blend(visit: np.ndarray, questionnaire: np.ndarray, visit_share: float) -> np.ndarray:
+    """P = share·V + (1−share)·Q; with no Q, P = V; with no V, P = Q (METHOD.md §5)."""
+    visit = np.asarray(visit, dtype=np.float64)
+    questionnaire = np.asarray(questionnaire, dtype=np.float64)
+    both = visit_share * visit + (1.0 - visit_share) * questionnaire
+    return np.where(np.isnan(visit), questionnaire, np.where(np.isnan(questionnaire), visit, both))
+
+
+def adjust(preliminary: np.ndarray, adjustment: np.ndarray, clamp: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """F = P + Σ adjustments, clamped to 0–100 when ``clamp`` (METHOD.md §6).
+
+    Returns ``(final, clamped)`` where ``clamped`` marks the rows that were cut.
+    """
+    raw = np.asarray(preliminary, dtype=np.float64) + np.asarray(adjustment, dtype=np.float64)
+    if not clamp:
+        return raw, np.zeros(raw.shape, dtype=bool)
+    clamped = (raw < 0.0) | (raw > 100.0)
+    return np.clip(raw, 0.0, 100.0), clamped
+
+
+# --- the whole survey ----------------------------------------------------------
+@dataclass
+class Scores:
+    """Scores of every customer of a survey.
+
+    ``customers`` has one row per customer in order of first appearance
+    (Customers sheet, then questionnaire, visits, complaints) with columns
+    ``customer_id``, ``customer_name``, ``region``, ``customer_weight``,
+    ``questionnaire``, ``visit``, ``preliminary``, ``adjustment``, ``final``
+    (floats, NaN where absent), ``grade`` (grade key or None), ``flags``
+    (tuple of flag keys), ``n_respondents``, ``n_visits``, ``n_complaints``.
+    ``questionnaire_items`` and ``visit_items`` are customers × items tables
+    (per-customer item means; visit items with unmentioned items filled in).
+    """
+
+    survey: Survey
+    customers: pd.DataFrame
+    questionnaire_items: pd.DataFrame
+    visit_items: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def scored(self) -> pd.DataFrame:
+        return self.customers[self.customers["final"].notna()]
+
+    def records(self) -> list[dict]:
+        """Per-customer results as plain dicts (CLI.md JSON contract)."""
+        out = []
+        for row in self.customers.itertuples(index=False):
+            grade = labels.GRADE[row.grade].zh if row.grade else None
+            out.append(
+                {
+                    "customer_id": row.customer_id,
+                    "customer_name": row.customer_name,
+                    "questionnaire": _num(row.questionnaire),
+                    "visit": _num(row.visit),
+                    "preliminary": _num(row.preliminary),
+                    "adjustment": _num(row.adjustment),
+                    "final": _num(row.final),
+                    "grade": grade,
+                    "grade_key": row.grade,
+                    "flags": list(row.flags),
+                    "respondents": int(row.n_respondents),
+                    "visits": int(row.n_visits),
+                    "complaints": int(row.n_complaints),
+                }
+            )
+        return out
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+
+
+def _first_text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns or frame.empty:
+        return pd.Series(dtype=object)
+    values = frame[["customer_id", column]].dropna()
+    values = values[values[column].astype(str).str.strip() != ""]
+    return values.drop_duplicates("customer_id").set_index("customer_id")[column]
+
+
+def customer_universe(survey: Survey) -> pd.Index:
+    """Customers of the period: listed, or appearing in any data sheet."""
+    parts = [
+        survey.customers["customer_id"],
+        survey.questionnaire["customer_id"],
+        survey.visits["customer_id"],
+        survey.complaints["customer_id"],
+    ]
+    ids = pd.unique(pd.concat([p.astype(object) for p in parts], ignore_index=True).dropna())
+    return pd.Index(ids, dtype=object, name="customer_id")
+
+
+def complaint_adjustments(survey: Survey) -> pd.Series:
+    """Adjustment of each complaint row, from the settings' outcome table."""
+    table = survey.settings.complaint_adjustments
+    return survey.complaints["outcome"].map(table).astype(np.float64)
+
+
+def unmentioned_value(survey: Survey) -> float:
+    grade = labels.GRADE[survey.settings.unmentioned_as]
+    return float(survey.scales.five.values[grade.zh])
+
+
+def score(survey: Survey) -> Scores:
+    """Score every customer of ``survey`` (vectorised over customers)."""
+    settings = survey.settings
+    items = survey.scheme.items
+    weights = survey.scheme.weights
+    ids = customer_universe(survey)
+
+    q_frame, v_frame, c_frame = survey.questionnaire, survey.visits, survey.complaints
+    q_items = q_frame.groupby("customer_id", sort=False)[items].mean().reindex(ids)
+    questionnaire = weighted_mean(q_items.to_numpy(dtype=np.float64), weights)
+
+    v_means = v_frame.groupby("customer_id", sort=False)[items].mean().reindex(ids)
+    visited = ids.isin(v_frame["customer_id"])
+    fill = unmentioned_value(survey)
+    visit = np.where(visited, visit_estimate(v_means.to_numpy(dtype=np.float64), weights, fill), np.nan)
+    v_items = v_means.fillna(fill)[visited]
+
+    preliminary = blend(visit, questionnaire, settings.visit_share)
+
+    per_complaint = complaint_adjustments(survey)
+    adjustment = per_complaint.groupby(c_frame["customer_id"], sort=False).sum().reindex(ids, fill_value=0.0)
+    adjustment = adjustment.to_numpy(dtype=np.float64)
+    final, clamped = adjust(preliminary, adjustment, settings.clamp)
+    grade = settings.grade_keys(final)
+
+    n_resp = q_frame.groupby("customer_id", sort=False).size().reindex(ids, fill_value=0).to_numpy()
+    n_visits = v_frame.groupby("customer_id", sort=False).size().reindex(ids, fill_value=0).to_numpy()
+    n_compl = c_frame.groupby("customer_id", sort=False).size().reindex(ids, fill_value=0).to_numpy()
+    blank_outcome = (
+        c_frame.loc[c_frame["blank_outcome"].astype(bool), "customer_id"] if len(c_frame) else pd.Series(dtype=object)
+    )
+    has_blank_outcome = ids.isin(blank_outcome)
+    listed = ids.isin(survey.customers["customer_id"])
+    no_data = (n_resp == 0) & (n_visits == 0) & (n_compl == 0)
+
+    has_q, has_v = ~np.isnan(questionnaire), ~np.isnan(visit)
+    flag_masks = {
+        "not_visited": has_q & ~has_v,
+        "no_questionnaire": has_v & ~has_q,
+        "not_scored": np.isnan(final),
+        "not_surveyed": listed & no_data,
+        "clamped": clamped,
+        "blank_outcome": has_blank_outcome,
+    }
+    flags = _flag_tuples(len(ids), flag_masks)
+
+    names = _first_text(survey.customers, "customer_name")
+    names = names.combine_first(_first_text(q_frame, "customer_name")) if len(names) else _first_text(q_frame, "customer_name")
+    regions = _first_text(survey.customers, "region")
+    weights_c = (
+        survey.customers.drop_duplicates("customer_id").set_index("customer_id")["customer_weight"]
+        if len(survey.customers)
+        else pd.Series(dtype="float64")
+    )
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": ids.to_numpy(dtype=object),
+            "customer_name": names.reindex(ids).to_numpy(dtype=object),
+            "region": regions.reindex(ids).to_numpy(dtype=object),
+            "customer_weight": pd.to_numeric(weights_c.reindex(ids), errors="coerce").to_numpy(dtype=np.float64),
+            "questionnaire": questionnaire,
+            "visit": visit,
+            "preliminary": preliminary,
+            "adjustment": adjustment,
+            "final": final,
+            "grade": grade,
+            "flags": flags,
+            "n_respondents": n_resp,
+            "n_visits": n_visits,
+            "n_complaints": n_compl,
+        }
+    )
+
+    findings: list[Finding] = []
+    raw = preliminary + adjustment
+    for i in np.flatnonzero(clamped):
+        findings.append(
+            Finding(WARNING, "clamped", None, None, round(float(raw[i]), 3),
+                    {"customer": ids[i], "clamped": fmt_number(float(final[i]))})
+        )
+    for i in np.flatnonzero(listed & no_data):
+        findings.append(Finding(INFO, "not_surveyed", None, None, None, {"customer": ids[i]}))
+    return Scores(survey, customers, q_items, v_items, findings)
+
+
+def _flag_tuples(n: int, masks: dict[str, np.ndarray]) -> list[tuple[str, ...]]:
+    """Per-row tuples of the flag keys whose mask is set (few flags, so cheap)."""
+    keys = list(masks)
+    matrix = np.column_stack([np.asarray(masks[k], dtype=bool) for k in keys]) if n else np.zeros((0, len(keys)), bool)
+    # Rows mostly share a handful of flag patterns: build each tuple once.
+    patterns, inverse = np.unique(matrix, axis=0, return_inverse=True) if n else (np.zeros((0, len(keys)), bool), np.zeros(0, int))
+    tuples = [tuple(k for k, on in zip(keys, row) if on) for row in patterns]
+    return [tuples[i] for i in np.ravel(inverse)]

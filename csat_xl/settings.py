@@ -1,0 +1,71 @@
+"""Method settings (WORKBOOK.md, Settings sheet) with the method's defaults.
+
+The Settings sheet is parsed in :mod:`csat_xl.tables`; this module holds the
+values and the rules that use them (grade of a score, outcome adjustments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from . import labels
+
+
+def _default_adjustments() -> Mapping[str, float]:
+    return MappingProxyType({o.key: float(o.adjustment) for o in labels.OUTCOMES})
+
+
+def _default_bounds() -> Mapping[str, float]:
+    return MappingProxyType({g.key: float(g.lower_bound) for g in labels.GRADES})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the method lets a quality department change."""
+
+    weight_mode: str = "category"
+    visit_share: float = 0.6
+    unmentioned_as: str = "satisfied"
+    clamp: bool = True
+    completion_value: float = 80.0
+    target_value: float = 90.0
+    period: str | None = None
+    complaint_adjustments: Mapping[str, float] = field(default_factory=_default_adjustments)
+    grade_bounds: Mapping[str, float] = field(default_factory=_default_bounds)
+
+    def __post_init__(self) -> None:
+        if self.weight_mode not in ("category", "item"):
+            raise ValueError(f"weight_mode must be 'category' or 'item', not {self.weight_mode!r}")
+        if not 0.0 <= self.visit_share <= 1.0:
+            raise ValueError(f"visit_share must be within 0–1, not {self.visit_share!r}")
+        if self.unmentioned_as not in labels.GRADE:
+            raise ValueError(f"unmentioned_as must be a grade key, not {self.unmentioned_as!r}")
+
+    @property
+    def satisfied_bound(self) -> float:
+        """Lower bound of 满意: the satisfaction-rate threshold (METHOD.md §9)."""
+        return self.grade_bounds["satisfied"]
+
+    def grade_keys(self, scores: np.ndarray) -> np.ndarray:
+        """Grade key per score (None for NaN); lower bounds inclusive (METHOD.md §7)."""
+        scores = np.asarray(scores, dtype=np.float64)
+        keys = [g.key for g in labels.GRADES]
+        # Highest grade first; the lowest grade catches everything below.
+        bounds = np.array([self.grade_bounds[k] for k in keys[:-1]], dtype=np.float64)
+        # number of bounds the score does NOT reach → index into keys
+        index = np.sum(scores[:, None] < bounds[None, :], axis=1) if scores.size else np.empty(0, int)
+        out = np.array(keys, dtype=object)[index]
+        out[np.isnan(scores)] = None
+        return out
+
+    def grade_key(self, score: float | None) -> str | None:
+        if score is None:
+            return None
+        return self.grade_keys(np.array([score]))[0]
+
+    def adjustment_of(self, outcome_key: str) -> float:
+        return self.complaint_adjustments[outcome_key]
