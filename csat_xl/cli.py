@@ -29,6 +29,12 @@ from .scoring import Scores, score as score_survey
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。")
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
+# Piped output (files, CI logs) would otherwise be cut to 80 columns and
+# truncate Chinese company names; a terminal keeps its own width.
+if not stdout.is_terminal:
+    stdout.width = 200
+if not stderr.is_terminal:
+    stderr.width = 200
 
 
 class Lang(str, Enum):

@@ -161,10 +161,10 @@ def _require_columns(sheet: Sheet, findings: list[Finding]) -> bool:
     for key in labels.REQUIRED_COLUMNS[sheet.key]:
         if key not in sheet.columns:
             col = cols[key]
-            findings.append(
-                Finding(ERROR, "missing_column", sheet.sheet, f"{sheet.sheet}!{sheet.header_row + sheet.table.first_row}"
-                        if sheet.table.style == "a1" else sheet.sheet, None, {"column_names": f"{col.zh} / {col.en}"})
-            )
+            # Excel's own notation for a whole row: the header row, e.g. 问卷!3:3
+            row = sheet.header_row + sheet.table.first_row
+            where = sheet.table.ref(sheet.header_row, 0).split("!")[0] + f"!{row}:{row}" if sheet.table.style == "a1" else sheet.sheet
+            findings.append(Finding(ERROR, "missing_column", sheet.sheet, where, None, {"column_names": f"{col.zh} / {col.en}"}))
             ok = False
     return ok
 
