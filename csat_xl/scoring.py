@@ -93,7 +93,8 @@ class Scores:
         """Per-customer results as plain dicts (CLI.md JSON contract)."""
         out = []
         for row in self.customers.itertuples(index=False):
-            grade = labels.GRADE[row.grade].zh if row.grade else None
+            grade_key = row.grade if isinstance(row.grade, str) else None
+            grade = labels.GRADE[grade_key].zh if grade_key else None
             out.append(
                 {
                     "customer_id": row.customer_id,
@@ -104,7 +105,7 @@ class Scores:
                     "adjustment": _num(row.adjustment),
                     "final": _num(row.final),
                     "grade": grade,
-                    "grade_key": row.grade,
+                    "grade_key": grade_key,
                     "flags": list(row.flags),
                     "respondents": int(row.n_respondents),
                     "visits": int(row.n_visits),

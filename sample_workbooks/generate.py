@@ -1,0 +1,218 @@
+"""Write the sample survey workbooks (deterministic: fixed seed and dates).
+
+    python sample_workbooks/generate.py [--out DIR]
+
+``pvc_2026Q2_zh.xlsx``
+    A Chinese PVC-resin producer, period 2026Q2, with the METHOD.md reference
+    scheme (including its real 26 ≠ 20 inconsistency, category cells merged),
+    45 customers: C001, C003 and C004 exactly as the METHOD.md worked
+    example; labels, numbers and blanks; 1–3 respondents per customer; some
+    customers never visited, some listed without data; complaints with every
+    outcome and a few blank outcomes; descriptions starting with ``=`` and
+    ``+`` (formula-injection cases); the questionnaire header on row 3 (rows 1–2 empty).
+``field_service_2026H1_en.xlsx``
+    An English field-service example: one category, five equally weighted
+    items, weight mode ``item``, a custom "Agreement" scale, numeric IDs.
+
+A copy of each is placed in ``csat_xl/data/`` so an installed ``csat-xl demo``
+finds them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Font, PatternFill
+
+HERE = Path(__file__).parent
+PACKAGE_DATA = HERE.parent / "csat_xl" / "data"
+FIXED_TIME = datetime(2026, 7, 1, 9, 0, 0)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+SCHEME_ZH = [
+    ("产品质量", 50, [("品质", 30), ("包装", 10), ("使用性", 10)]),
+    ("购销过程", 20, [("接待", 8), ("程序", 8), ("价格和付款", 10)]),
+    ("相关服务", 30, [("运输", 8), ("问题处理", 12), ("技术支持和服务", 10)]),
+]
+ITEMS_ZH = [item for _, _, items in SCHEME_ZH for item, _ in items]
+GRADES_ZH = ["很满意", "满意", "比较满意", "比较不满意", "不满意"]
+OUTCOMES_ZH = ["未处理", "不满意", "不太满意", "基本满意", "满意", "很满意"]
+REGIONS_ZH = ["华东", "华南", "华北", "西南", "华中"]
+PLACES = ["浙江", "江苏", "广东", "山东", "四川", "河北", "福建", "安徽", "湖北", "天津"]
+WORDS = ["恒通", "宏达", "金利", "永盛", "华塑", "鑫源", "天成", "瑞丰", "众联", "新亚", "博远", "东升"]
+KINDS = ["塑业有限公司", "管业有限公司", "型材有限公司", "贸易有限公司", "塑胶制品有限公司"]
+
+
+def _header(sheet, row: int = 1) -> None:
+    for cell in sheet[row]:
+        if cell.value is not None:
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+
+
+def _book(sheets: dict[str, list[list]], header_rows: dict[str, int] | None = None) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        _header(sheet, (header_rows or {}).get(name, 1))
+        for col in range(1, sheet.max_column + 1):
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(col)].width = 14
+    book.properties.created = FIXED_TIME
+    book.properties.modified = FIXED_TIME
+    return book
+
+
+def _answer(rng: random.Random, base: float) -> object:
+    roll = rng.random()
+    if roll < 0.08:
+        return None
+    if roll < 0.45:
+        value = base + rng.gauss(0, 8)
+        return GRADES_ZH[0 if value >= 90 else 1 if value >= 70 else 2 if value >= 60 else 3 if value >= 40 else 4]
+    return int(min(100, max(30, round(base + rng.gauss(0, 8)))))
+
+
+def pvc_workbook(period: str, seed: int, drift: float) -> openpyxl.Workbook:
+    rng = random.Random(seed)
+    customers = [f"C{i:03d}" for i in range(1, 46)]
+    names = {c: f"{PLACES[i % 10]}{WORDS[(i * 7) % 12]}{KINDS[i % 5]}" for i, c in enumerate(customers)}
+    base = {c: 62 + (i * 37 % 33) + drift for i, c in enumerate(customers)}
+    scheme = [["类别", "类别权重", "项目", "项目权重", "量表"]]
+    for category, weight, items in SCHEME_ZH:
+        for j, (item, item_weight) in enumerate(items):
+            scheme.append([category if j == 0 else None, weight if j == 0 else None, item, item_weight, None])
+    questionnaire = [[], [], ["客户编号", "客户名称", "受访人", *ITEMS_ZH, "期望:品质"]]
+    visits = [["客户编号", "走访日期", *ITEMS_ZH]]
+    complaints = [["客户编号", "投诉编号", "日期", "处理结果", "投诉类别", "产品", "区域", "责任部门", "描述"]]
+    worked = period == "2026Q2"
+    if worked:  # METHOD.md §8, exactly
+        questionnaire += [
+            ["C001", names["C001"], "张经理", 85, 70, 90, 80, 75, 60, 88, 65, 92, 90],
+            ["C003", names["C003"], "王主任", "满意", "很满意", None, 70, 72, 55, 90, 80, 85, None],
+            ["C004", names["C004"], "赵总", *([100] * 9), 95],
+        ]
+        visits += [
+            ["C001", date(2026, 5, 12), "很满意", "比较满意", None, None, None, None, None, "比较不满意", None],
+            ["C004", date(2026, 5, 20), "很满意", *([None] * 8)],
+        ]
+        complaints += [
+            ["C001", "TS-2026-001", date(2026, 4, 8), "基本满意", "质量-黑黄点", "SG-5", "华东", "质检部", "=客户称颗粒有黑点"],
+            ["C001", "TS-2026-002", date(2026, 6, 2), "未处理", "交货延迟", "SG-5", "华东", "物流部", "+3批次包装破损"],
+            ["C004", "TS-2026-003", date(2026, 5, 3), "很满意", "发票问题", "SG-3", "华南", "财务部", "发票抬头有误，已重开"],
+        ]
+    special = {"C001", "C003", "C004"} if worked else set()
+    not_surveyed = {"C043", "C044"}
+    visit_only = {"C020", "C021"}
+    never_visited = {f"C{i:03d}" for i in (5, 9, 13, 17, 24, 29, 33, 38)}
+    categories = ["质量-黑黄点", "质量-鱼眼", "包装破损", "交货延迟", "发票问题", "质量-黑黄点", "交货延迟"]
+    departments = ["质检部", "生产部", "物流部", "物流部", "财务部", "生产部", "销售部"]
+    n_complaint = 0
+    for i, c in enumerate(customers):
+        region = REGIONS_ZH[i % 5]
+        if c in special or c in not_surveyed:
+            continue
+        if c not in visit_only:
+            for r in range(1 + (i % 3 == 0) + (i % 7 == 0)):
+                row = [_answer(rng, base[c]) for _ in ITEMS_ZH]
+                expect = rng.choice([90, 95, "很满意", None]) if i % 2 else None
+                questionnaire.append([c, names[c], f"受访人{r + 1}", *row, expect])
+        if c not in never_visited:
+            for v in range(1 + (i % 4 == 0)):
+                row = [None] * len(ITEMS_ZH)
+                for k in rng.sample(range(len(ITEMS_ZH)), 3):
+                    row[k] = _answer(rng, base[c]) or "满意"
+                visits.append([c, date(2026 if "2026" in period else 2025, 4 + v, 5 + i % 20), *row])
+        if i % 3 == 1 or (worked and i % 5 == 2):
+            outcome = OUTCOMES_ZH[n_complaint % 6] if n_complaint % 9 != 8 else None
+            k = n_complaint % 7
+            complaints.append([c, f"TS-{period}-{100 + n_complaint}", date(2026, 4 + n_complaint % 3, 1 + n_complaint % 27),
+                               outcome, categories[k], ["SG-5", "SG-3", "SG-8"][n_complaint % 3], region, departments[k],
+                               f"{names[c]}反映{categories[k]}"])
+            n_complaint += 1
+    customer_rows = [["客户编号", "客户名称", "区域", "客户权重", "客户类型"]]
+    for i, c in enumerate(customers):
+        customer_rows.append([c, names[c], REGIONS_ZH[i % 5], 200 + (i * 53) % 900, "贸易商" if i % 4 == 0 else "加工厂"])
+    settings = [["参数", "值"], ["权重模式", "类别"], ["走访占比", 0.6], ["期间", period], ["完成值", 80], ["目标值", 90]]
+    scales = [["量表", "标签", "分值"], ["回访", "积极回访", 95], ["回访", "滞后回访", 70], ["回访", "很少回访", 50], ["回访", "完全不回访", 20]]
+    book = _book({"指标": scheme, "问卷": questionnaire, "走访": visits, "投诉": complaints, "客户": customer_rows,
+                  "量表": scales, "设置": settings}, header_rows={"问卷": 3})
+    sheet = book["指标"]
+    for start in (2, 5, 8):  # merged category cells, as users make them
+        sheet.merge_cells(start_row=start, end_row=start + 2, start_column=1, end_column=1)
+        sheet.merge_cells(start_row=start, end_row=start + 2, start_column=2, end_column=2)
+    q = book["问卷"]
+    last = q.max_row
+    for r in range(last + 1, last + 6):  # trailing styled-but-empty rows
+        for col in range(1, 6):
+            q.cell(row=r, column=col).fill = HEADER_FILL
+    return book
+
+
+def field_service_workbook() -> openpyxl.Workbook:
+    rng = random.Random(7)
+    items = ["Skills", "Attitude", "Timeliness", "Parts supply", "Overall"]
+    grades = ["very satisfied", "Satisfied", "fairly satisfied", "fairly dissatisfied", "dissatisfied"]
+    agreement = ["strongly agree", "agree", "neutral", "disagree", "strongly disagree"]
+    scheme = [["Category", "Category weight", "Item", "Item weight", "Scale"]]
+    scheme += [["Service" if i == 0 else None, 100 if i == 0 else None, item, 20, "Agreement" if item == "Attitude" else None]
+               for i, item in enumerate(items)]
+    names = ["Acme Plastics", "Northwind Tools", "Bluewater Pumps", "Summit Machining", "Redwood Packaging"]
+    questionnaire = [["Customer ID", "Customer name", "Respondent", *items]]
+    visits = [["Customer ID", "Visit date", *items]]
+    complaints = [["Customer ID", "Complaint ID", "Date", "Outcome", "Category", "Product", "Region", "Department", "Description"]]
+    customers = [["Customer ID", "Customer name", "Region", "Customer weight"]]
+    outcomes = ["unhandled", "dissatisfied", "somewhat dissatisfied", "basically satisfied", "satisfied", "very satisfied"]
+    for i in range(25):
+        cid = 1001 + i
+        name = f"{names[i % 5]} {['Ltd', 'Inc', 'GmbH', 'LLC', 'plc'][i // 5]}"
+        customers.append([cid, name, ["North", "South", "East", "West"][i % 4], 100 + (i * 37) % 400])
+        level = rng.randint(0, 3)
+        for r in range(1 + (i % 3 == 0)):
+            row = []
+            for item in items:
+                k = min(4, max(0, level + rng.choice([-1, 0, 0, 1])))
+                row.append(agreement[k] if item == "Attitude" else rng.choice([grades[k], 95 - 12 * k, None if r else 95 - 12 * k]))
+            questionnaire.append([cid, name, f"Respondent {r + 1}", *row])
+        if i % 4 != 3:
+            row = [None] * 5
+            row[rng.randrange(5)] = grades[min(4, level)]
+            visits.append([cid, date(2026, 3, 1 + i), *row])
+        if i % 3 == 0:
+            complaints.append([cid, f"FS-{i:03d}", date(2026, 2, 1 + i), outcomes[(i // 3) % 6], ["Late arrival", "Wrong part", "Rework"][i % 3],
+                               ["Pump P-200", "Valve V-10"][i % 2], None, ["Field service", "Logistics"][i % 2], "Customer reported the issue by phone"])
+    scales = [["Scale", "Label", "Value"]] + [["Agreement", label, value] for label, value in zip(agreement, [95, 80, 65, 50, 30])]
+    settings = [["Setting", "Value"], ["weight mode", "item"], ["visit share", 0.6], ["period", "2026H1"]]
+    return _book({"Scheme": scheme, "Questionnaire": questionnaire, "Visits": visits, "Complaints": complaints,
+                  "Customers": customers, "Scales": scales, "Settings": settings})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args()
+    books = {
+        "pvc_2026Q2_zh.xlsx": pvc_workbook("2026Q2", 1, 0.0),
+        "pvc_2026Q1_zh.xlsx": pvc_workbook("2026Q1", 2, -1.5),
+        "pvc_2025Q4_zh.xlsx": pvc_workbook("2025Q4", 3, -2.5),
+        "field_service_2026H1_en.xlsx": field_service_workbook(),
+    }
+    for name, book in books.items():
+        book.save(args.out / name)
+        print(args.out / name)
+    if args.out == HERE:
+        PACKAGE_DATA.mkdir(exist_ok=True)
+        for name in ("pvc_2026Q2_zh.xlsx", "field_service_2026H1_en.xlsx"):
+            shutil.copyfile(HERE / name, PACKAGE_DATA / name)
+
+
+if __name__ == "__main__":
+    main()
