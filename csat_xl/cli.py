@@ -182,7 +182,9 @@ def bundled_sample(lang: str = "zh") -> Path:
 def demo(lang: LangOption = None) -> None:
     """Score the bundled sample workbook (and write its report to out/). 用自带示例演示。"""
     language = _lang(lang)
-    sample = bundled_sample(language)
+    # The Chinese PVC-resin sample carries the METHOD.md worked example;
+    # output follows --lang.
+    sample = bundled_sample("zh")
     stderr.print(t("demo_source", language, path=sample.name), highlight=False)
     survey = run_guarded(lambda: read_survey(sample), language)
     scores = score_survey(survey)

@@ -1,0 +1,96 @@
+"""Scoring-core benchmarks (numbers recorded in docs/performance.md).
+
+    .venv/bin/python benchmarks/bench_core.py [--rows 1000000] [--responses 100000]
+
+1. ``score()`` on an in-memory survey of N questionnaire rows (target ≤ 2 s for 1M).
+2. ``csat-xl score`` on a workbook of N responses, each in a fresh process,
+   against reading the same workbook with python-calamine alone
+   (target ≤ 2x, goal 1.5x).  Peak memory (max RSS) of both processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from builders import REFERENCE_SCHEME, ITEMS  # noqa: E402
+
+from csat_xl import Survey, score  # noqa: E402
+from csat_xl.tables import survey_from_tables  # noqa: E402
+from builders import tables  # noqa: E402
+
+LABELS = np.array(["很满意", "满意", "比较满意", "比较不满意", "不满意"], dtype=object)
+
+
+def in_memory(rows: int, seed: int = 0) -> float:
+    rng = np.random.default_rng(seed)
+    scheme = survey_from_tables(tables({"指标": REFERENCE_SCHEME})).scheme
+    customers = max(rows // 5, 1)
+    data = {"customer_id": np.char.add("C", rng.integers(0, customers, rows).astype(str)).astype(object)}
+    for item in ITEMS:
+        values = rng.uniform(30, 100, rows)
+        values[rng.random(rows) < 0.05] = np.nan
+        data[item] = values
+    survey = Survey(scheme=scheme, questionnaire=pd.DataFrame(data))
+    start = time.perf_counter()
+    score(survey)
+    return time.perf_counter() - start
+
+
+def make_workbook(path: Path, customers: int, responses: int, seed: int = 0) -> Path:
+    """A large survey workbook: labels and numbers mixed, 5 % blanks, complaints."""
+    rng = np.random.default_rng(seed)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("指标")
+    for row in REFERENCE_SCHEME:
+        sheet.append(row)
+    sheet = book.create_sheet("问卷")
+    sheet.append(["客户编号", "受访人", *ITEMS])
+    ids = rng.integers(0, customers, responses)
+    numbers = rng.integers(30, 101, (responses, len(ITEMS)))
+    kind = rng.random((responses, len(ITEMS)))
+    labels = LABELS[rng.integers(0, 5, (responses, len(ITEMS)))]
+    for r in range(responses):
+        sheet.append([f"C{ids[r]:06d}", f"R{r}", *[None if k < 0.05 else labels[r, j] if k < 0.4 else int(numbers[r, j]) for j, k in enumerate(kind[r])]])
+    sheet = book.create_sheet("投诉")
+    sheet.append(["客户编号", "处理结果"])
+    for c in rng.integers(0, customers, customers // 10):
+        sheet.append([f"C{c:06d}", "基本满意"])
+    book.save(path)
+    return path
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--responses", type=int, default=100_000)
+    args = parser.parse_args()
+    print(f"score() on {args.rows:,} in-memory questionnaire rows: {in_memory(args.rows):.2f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = make_workbook(Path(tmp) / "big.xlsx", args.responses // 5, args.responses)
+        read = f"from python_calamine import CalamineWorkbook as W; b=W.from_path({str(path)!r}); [b.get_sheet_by_name(n).to_python() for n in b.sheet_names]"
+        t_read, m_read = timed([sys.executable, "-c", read])
+        t_score, m_score = timed([sys.executable, "-m", "csat_xl.cli", "score", str(path), "--format", "csv"])
+        print(f"calamine read of {args.responses:,} responses: {t_read:.2f} s (peak RSS so far {m_read:.0f} MiB)")
+        print(f"csat-xl score: {t_score:.2f} s = {t_score / t_read:.2f}x the read (peak RSS {m_score:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
