@@ -63,12 +63,11 @@ def _column_lookup(sheet_key: str) -> dict[str, str]:
 
 
 def _blank_mask(column: pd.Series) -> np.ndarray:
-    mask = (column.isna() | (column == "")).to_numpy(dtype=bool)
-    rest = pd.unique(column[~mask].to_numpy(dtype=object))
-    whitespace = [v for v in rest if isinstance(v, str) and not v.strip()]
-    if whitespace:
-        mask |= column.isin(whitespace).to_numpy(dtype=bool)
-    return mask
+    """True where a cell is empty (None, "", whitespace, NaN); one hash per
+    cell, and :func:`is_blank` only once per distinct value."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    blank = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
+    return blank[codes]
 
 
 @dataclass
@@ -209,9 +208,9 @@ def _text_column(sheet: Sheet, key: str) -> np.ndarray:
     column = sheet.column(key)
     if column is None:
         return np.full(len(sheet.frame), None, dtype=object)
-    values = column.map(_plain_value).to_numpy(dtype=object, copy=True)
-    values[_blank_mask(column)] = None
-    return values
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    plain = np.array([None if is_blank(u) else _plain_value(u) for u in uniques] + [None], dtype=object)
+    return plain[codes]
 
 
 def _plain_value(value: Any) -> Any:
