@@ -30,6 +30,17 @@ def fmt_number(x: float) -> str:
     return f"{x:.6g}" if abs(x - round(x)) > 1e-9 else str(int(round(x)))
 
 
+def _category_sum_findings(categories: pd.DataFrame, item_sums: pd.Series, severity: str, code: str, sheet: str | None) -> list[Finding]:
+    """One finding per category whose items do not add up to its declared weight."""
+    out = []
+    for category, declared in categories.itertuples(index=False):
+        actual = item_sums[category]
+        if abs(actual - declared) > _TOLERANCE * max(declared, 1):
+            params = {"category": category, "declared": fmt_number(declared), "actual": fmt_number(actual)}
+            out.append(Finding(severity, code, sheet, None, category, params))
+    return out
+
+
 @dataclass(frozen=True)
 class SchemeRow:
     """One item as declared."""
@@ -87,19 +98,7 @@ class Scheme:
                     Finding(WARNING, "rescaled_categories", sheet, None, None, {"actual": fmt_number(total)})
                 )
             cat_effective = categories.set_index("category")["category_weight"] * (100.0 / total)
-            for category, declared in categories.itertuples(index=False):
-                actual = item_sums[category]
-                if abs(actual - declared) > _TOLERANCE * max(declared, 1):
-                    findings.append(
-                        Finding(
-                            WARNING,
-                            "rescaled_category",
-                            sheet,
-                            None,
-                            category,
-                            {"category": category, "declared": fmt_number(declared), "actual": fmt_number(actual)},
-                        )
-                    )
+            findings += _category_sum_findings(categories, item_sums, WARNING, "rescaled_category", sheet)
             share = table["item_weight"] / table["category"].map(item_sums)
             table["weight"] = share * table["category"].map(cat_effective)
         else:
@@ -107,19 +106,7 @@ class Scheme:
             if abs(total - 100.0) > _TOLERANCE * 100:
                 findings.append(Finding(WARNING, "rescaled_items", sheet, None, None, {"actual": fmt_number(total)}))
             table["weight"] = table["item_weight"] * (100.0 / total)
-            for category, declared in categories.itertuples(index=False):
-                actual = item_sums[category]
-                if abs(actual - declared) > _TOLERANCE * max(declared, 1):
-                    findings.append(
-                        Finding(
-                            INFO,
-                            "category_weight_differs",
-                            sheet,
-                            None,
-                            category,
-                            {"category": category, "declared": fmt_number(declared), "actual": fmt_number(actual)},
-                        )
-                    )
+            findings += _category_sum_findings(categories, item_sums, INFO, "category_weight_differs", sheet)
         table["category_effective"] = table.groupby("category", sort=False)["weight"].transform("sum")
         return cls(table=table, mode=mode, findings=tuple(findings))
 
