@@ -113,3 +113,21 @@ def test_blank_never_counts_as_zero():
     book["问卷"].append(["C004", None, *([None] * 9)])
     survey, _ = inspect_tables(tables(book))
     assert {r["customer_id"]: r for r in score(survey).records()}["C004"]["questionnaire"] == 100.0
+
+
+def test_empty_and_missing_optional_sheets():
+    book = worked_example()
+    book["走访"] = []  # an empty sheet
+    book["客户"] = [["客户编号", "客户名称"]]  # header only
+    survey, findings = inspect_tables(tables(book))
+    assert survey is not None
+    assert any(f.code == "empty_sheet" and f.sheet == "走访" and f.severity == "info" for f in findings)
+    rows = {r["customer_id"]: r for r in score(survey).records()}
+    assert rows["C001"]["visit"] is None and "not_visited" in rows["C001"]["flags"]
+
+
+def test_missing_scheme_sheet_is_an_error():
+    book = worked_example()
+    del book["指标"]
+    survey, findings = inspect_tables(tables(book))
+    assert survey is None and [f.code for f in findings if f.is_error] == ["missing_sheet"]
