@@ -23,11 +23,10 @@ import pandas as pd
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-from builders import REFERENCE_SCHEME, ITEMS  # noqa: E402
+from builders import ITEMS, REFERENCE_SCHEME, tables  # noqa: E402
 
 from csat_xl import Survey, score  # noqa: E402
 from csat_xl.tables import survey_from_tables  # noqa: E402
-from builders import tables  # noqa: E402
 
 LABELS = np.array(["很满意", "满意", "比较满意", "比较不满意", "不满意"], dtype=object)
 

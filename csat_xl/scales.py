@@ -130,7 +130,3 @@ def to_scores(values: Sequence[Any] | pd.Series | np.ndarray, scale: Scale) -> t
     resolved[-1], problems[-1] = np.nan, None
     return resolved[codes], problems[codes]
 
-
-def numeric_scores(values: Iterable[Any]) -> np.ndarray:
-    """Convenience for already-clean numeric input: floats, NaN for blanks."""
-    return np.asarray([np.nan if is_blank(v) else float(v) for v in values], dtype=np.float64)

@@ -21,7 +21,6 @@ import hashlib
 import os
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -203,6 +202,3 @@ def read_survey(path: str | os.PathLike, engine: str = "auto") -> Survey:
     _with_meta(survey, path)
     return survey
 
-
-def iter_sheet_names(path: str | os.PathLike) -> Iterator[str]:
-    yield from open_reader(path).sheet_names
