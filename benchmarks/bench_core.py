@@ -20,16 +20,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).parent))
 from builders import ITEMS, REFERENCE_SCHEME, tables  # noqa: E402
+from make_data import make_workbook  # noqa: E402
 
 from csat_xl import Survey, score  # noqa: E402
 from csat_xl.tables import survey_from_tables  # noqa: E402
-
-LABELS = np.array(["很满意", "满意", "比较满意", "比较不满意", "不满意"], dtype=object)
-
 
 def in_memory(rows: int, seed: int = 0) -> float:
     rng = np.random.default_rng(seed)
@@ -44,29 +42,6 @@ def in_memory(rows: int, seed: int = 0) -> float:
     start = time.perf_counter()
     score(survey)
     return time.perf_counter() - start
-
-
-def make_workbook(path: Path, customers: int, responses: int, seed: int = 0) -> Path:
-    """A large survey workbook: labels and numbers mixed, 5 % blanks, complaints."""
-    rng = np.random.default_rng(seed)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("指标")
-    for row in REFERENCE_SCHEME:
-        sheet.append(row)
-    sheet = book.create_sheet("问卷")
-    sheet.append(["客户编号", "受访人", *ITEMS])
-    ids = rng.integers(0, customers, responses)
-    numbers = rng.integers(30, 101, (responses, len(ITEMS)))
-    kind = rng.random((responses, len(ITEMS)))
-    labels = LABELS[rng.integers(0, 5, (responses, len(ITEMS)))]
-    for r in range(responses):
-        sheet.append([f"C{ids[r]:06d}", f"R{r}", *[None if k < 0.05 else labels[r, j] if k < 0.4 else int(numbers[r, j]) for j, k in enumerate(kind[r])]])
-    sheet = book.create_sheet("投诉")
-    sheet.append(["客户编号", "处理结果"])
-    for c in rng.integers(0, customers, customers // 10):
-        sheet.append([f"C{c:06d}", "基本满意"])
-    book.save(path)
-    return path
 
 
 def timed(cmd: list[str]) -> tuple[float, float]:

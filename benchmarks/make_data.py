@@ -1,0 +1,90 @@
+"""Large, realistic survey workbooks for benchmarks (shared by every benchmark).
+
+    from make_data import make_workbook          # with benchmarks/ on sys.path
+    make_workbook(Path("big.xlsx"), customers=20_000, responses=100_000, seed=0)
+
+The workbook follows WORKBOOK.md with the METHOD.md reference scheme:
+
+- 指标: the reference scheme (category weight mode);
+- 客户: every customer with a region and a customer weight;
+- 问卷: ``responses`` rows spread over the customers, labels (40 %) and
+  numbers mixed, 5 % blanks, several respondents per customer;
+- 走访: one visit for every second customer, 1–3 items raised each;
+- 投诉: one complaint for every tenth customer, every outcome including blank,
+  with category, product, region and department for breakdowns.
+
+Rows are written with openpyxl's write-only mode (fast, constant memory);
+everything is drawn from one seeded generator, so a seed gives the same file.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from builders import ITEMS, REFERENCE_SCHEME  # noqa: E402
+
+GRADE_LABELS = np.array(["很满意", "满意", "比较满意", "比较不满意", "不满意"], dtype=object)
+OUTCOMES = np.array(["满意", "基本满意", "不满意", "未处理", None], dtype=object)
+COMPLAINT_CATEGORIES = np.array(["产品质量", "交付", "包装", "服务", "单据"], dtype=object)
+PRODUCTS = np.array(["SG-3", "SG-5", "SG-8", "糊树脂"], dtype=object)
+REGIONS = np.array(["华东", "华南", "华北", "西南", "海外"], dtype=object)
+DEPARTMENTS = np.array(["生产部", "物流部", "销售部", "质量部"], dtype=object)
+
+
+def make_workbook(path: Path, customers: int, responses: int, seed: int = 0) -> Path:
+    """Write a survey workbook with ``customers`` customers and ``responses``
+    questionnaire rows to ``path`` and return ``path``.
+
+    Customer IDs are ``C000000`` … ; every customer is listed on the 客户 sheet,
+    some have no questionnaire row (not surveyed) when responses < customers.
+    """
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"C{c:06d}" for c in range(customers)], dtype=object)
+    book = Workbook(write_only=True)
+
+    sheet = book.create_sheet("指标")
+    for row in REFERENCE_SCHEME:
+        sheet.append(row)
+
+    sheet = book.create_sheet("客户")
+    sheet.append(["客户编号", "客户名称", "区域", "客户权重"])
+    regions = REGIONS[rng.integers(0, len(REGIONS), customers)]
+    weights = rng.integers(1, 6, customers)
+    for c in range(customers):
+        sheet.append([ids[c], f"客户{c}", regions[c], int(weights[c])])
+
+    sheet = book.create_sheet("问卷")
+    sheet.append(["客户编号", "受访人", *ITEMS])
+    who = rng.integers(0, customers, responses)
+    numbers = rng.integers(30, 101, (responses, len(ITEMS)))
+    kind = rng.random((responses, len(ITEMS)))
+    labels = GRADE_LABELS[rng.integers(0, 5, (responses, len(ITEMS)))]
+    for r in range(responses):
+        cells = [None if k < 0.05 else labels[r, j] if k < 0.4 else int(numbers[r, j]) for j, k in enumerate(kind[r])]
+        sheet.append([ids[who[r]], f"R{r}", *cells])
+
+    sheet = book.create_sheet("走访")
+    sheet.append(["客户编号", "走访日期", *ITEMS])
+    visited = np.arange(0, customers, 2)
+    raised = rng.random((len(visited), len(ITEMS))) < 2 / len(ITEMS)
+    grades = GRADE_LABELS[rng.integers(0, 5, (len(visited), len(ITEMS)))]
+    for v, c in enumerate(visited):
+        sheet.append([ids[c], "2026-05-20", *[grades[v, j] if raised[v, j] else None for j in range(len(ITEMS))]])
+
+    sheet = book.create_sheet("投诉")
+    sheet.append(["客户编号", "投诉编号", "处理结果", "投诉类别", "产品", "区域", "责任部门", "描述"])
+    complained = rng.integers(0, customers, max(customers // 10, 1))
+    for n, c in enumerate(complained):
+        sheet.append([
+            ids[c], f"TS{n:06d}", OUTCOMES[rng.integers(0, len(OUTCOMES))],
+            COMPLAINT_CATEGORIES[rng.integers(0, len(COMPLAINT_CATEGORIES))],
+            PRODUCTS[rng.integers(0, len(PRODUCTS))], regions[c],
+            DEPARTMENTS[rng.integers(0, len(DEPARTMENTS))], "到货延迟，包装破损",
+        ])
+    book.save(path)
+    return path
