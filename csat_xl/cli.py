@@ -48,6 +48,9 @@ class Format(str, Enum):
     json = "json"
 
 
+#: ``score`` prints at most this many warnings of one kind (``validate`` prints all).
+WARNINGS_PER_KIND = 10
+
 LangOption = Annotated[Optional[Lang], typer.Option("--lang", help="Language of the output: zh or en (default: CSAT_LANG or the locale).")]
 
 
@@ -55,14 +58,35 @@ def _lang(lang: Lang | None) -> str:
     return lang.value if lang else default_lang()
 
 
-def print_findings(findings: list[Finding], lang: str, include_info: bool = False, console: Console = stderr) -> None:
-    """Print findings, errors first, each as ``severity  cell: message``."""
+def print_findings(
+    findings: list[Finding],
+    lang: str,
+    include_info: bool = False,
+    console: Console = stderr,
+    warnings_per_kind: int | None = None,
+) -> None:
+    """Print findings, errors first, each as ``severity  cell: message``.
+
+    Errors are always printed in full (all problems are reported together).
+    With ``warnings_per_kind`` only that many warnings of each kind are
+    printed, then one line with the number left out: a big workbook with
+    400 blank complaint outcomes should not bury the scores; ``validate``
+    prints everything.
+    """
     order = {ERROR: 0, WARNING: 1, INFO: 2}
+    shown: dict[str, int] = {}
     for f in sorted(findings, key=lambda f: order[f.severity]):
         if f.severity == INFO and not include_info:
             continue
+        if f.severity == WARNING and warnings_per_kind is not None:
+            shown[f.code] = shown.get(f.code, 0) + 1
+            if shown[f.code] > warnings_per_kind:
+                continue
         style = {ERROR: "bold red", WARNING: "yellow", INFO: "dim"}[f.severity]
         console.print(f"[{style}]{severity_label(f.severity, lang)}[/] {f.render(lang)}", markup=True, highlight=False)
+    hidden = sum(n - warnings_per_kind for n in shown.values() if n > warnings_per_kind) if shown else 0
+    if hidden:
+        console.print(f"[yellow]{t('more_warnings', lang, n=hidden)}[/]", markup=True, highlight=False)
 
 
 def fail_invalid(exc: InvalidInputError, lang: str) -> None:
@@ -145,7 +169,7 @@ def score(
     language = _lang(lang)
     survey = run_guarded(lambda: read_survey(workbook, engine=engine), language)
     scores = score_survey(survey)
-    print_findings([*survey.findings, *scores.findings], language)
+    print_findings([*survey.findings, *scores.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
     print_scores(scores, format, language, workbook.name)
 
 

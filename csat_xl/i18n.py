@@ -12,6 +12,7 @@ import os
 
 UI: dict[str, dict[str, str]] = {
     "errors_found": {"en": "{n} error(s) in {source}; nothing was written.", "zh": "{source} 中有 {n} 个错误；未写入任何文件。"},
+    "more_warnings": {"en": "… and {n} more warning(s) of the kinds above; `csat-xl validate` lists them all.", "zh": "……另有 {n} 个同类警告未列出；`csat-xl validate` 可列出全部。"},
     "no_problems": {"en": "No problems found.", "zh": "未发现问题。"},
     "findings_summary": {"en": "{errors} error(s), {warnings} warning(s), {infos} note(s)", "zh": "{errors} 个错误，{warnings} 个警告，{infos} 条提示"},
     "scores_title": {"en": "Satisfaction scores — {source}", "zh": "顾客满意度得分 — {source}"},

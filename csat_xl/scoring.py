@@ -91,32 +91,29 @@ class Scores:
 
     def records(self) -> list[dict]:
         """Per-customer results as plain dicts (CLI.md JSON contract)."""
-        out = []
-        for row in self.customers.itertuples(index=False):
-            grade_key = row.grade if isinstance(row.grade, str) else None
-            grade = labels.GRADE[grade_key].zh if grade_key else None
-            out.append(
-                {
-                    "customer_id": row.customer_id,
-                    "customer_name": row.customer_name,
-                    "questionnaire": _num(row.questionnaire),
-                    "visit": _num(row.visit),
-                    "preliminary": _num(row.preliminary),
-                    "adjustment": _num(row.adjustment),
-                    "final": _num(row.final),
-                    "grade": grade,
-                    "grade_key": grade_key,
-                    "flags": list(row.flags),
-                    "respondents": int(row.n_respondents),
-                    "visits": int(row.n_visits),
-                    "complaints": int(row.n_complaints),
-                }
-            )
-        return out
+        c = self.customers
+        grade_key = pd.Series([g if isinstance(g, str) else None for g in c["grade"]], index=c.index, dtype=object)
+        columns = {
+            "customer_id": c["customer_id"],
+            "customer_name": c["customer_name"],
+            **{key: _nullable(c[key]) for key in ("questionnaire", "visit", "preliminary", "adjustment", "final")},
+            "grade": pd.Series([labels.GRADE[g].zh if g else None for g in grade_key], index=c.index, dtype=object),
+            "grade_key": grade_key,
+            "flags": c["flags"].map(list),
+            "respondents": c["n_respondents"].astype(int),
+            "visits": c["n_visits"].astype(int),
+            "complaints": c["n_complaints"].astype(int),
+        }
+        keys = list(columns)
+        return [dict(zip(keys, row)) for row in zip(*(v.tolist() for v in columns.values()))]
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and np.isnan(x)) else float(x)
+def _nullable(column: pd.Series) -> pd.Series:
+    """Floats as Python floats, NaN as None (JSON null)."""
+    values = column.to_numpy(dtype=np.float64)
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return pd.Series(out, index=column.index, dtype=object)
 
 
 def _first_text(frame: pd.DataFrame, column: str) -> pd.Series:

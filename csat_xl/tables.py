@@ -141,10 +141,16 @@ def split_sheet(key: str, table: Table, items: list[str], findings: list[Finding
     body = [list(r) + [None] * (width - len(r)) for r in rows[header + 1:]] if any(len(r) != width for r in rows) else rows[header + 1:]
     frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     used = sorted({*sheet.columns.values(), *sheet.items.values(), *sheet.expected.values()})
-    blank = np.ones(len(frame), dtype=bool)
+    # A row is dropped when every recognised column is blank.  Each column is
+    # only checked on the rows still blank so far: the ID column usually
+    # settles almost every row, so free-text columns are rarely scanned.
+    candidates = np.arange(len(frame))
     for col in used:
-        blank &= _blank_mask(frame[col])
-    keep = ~blank
+        if not len(candidates):
+            break
+        candidates = candidates[_blank_mask(frame[col].iloc[candidates])]
+    keep = np.ones(len(frame), dtype=bool)
+    keep[candidates] = False
     sheet.frame = frame.loc[keep].reset_index(drop=True)
     sheet.rows = np.flatnonzero(keep) + header + 1
     if not used or not len(sheet.frame):

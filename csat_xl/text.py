@@ -70,8 +70,17 @@ def as_number(value: Any) -> float | None:
     return None
 
 
+_INTEGRAL_TEXT = re.compile(r"[+-]?\d+\.0+")
+
+
 def customer_key(value: Any) -> str | None:
     """Canonical customer ID: ``1001``, ``1001.0`` and ``"1001"`` are one customer."""
+    if isinstance(value, str) and value.isascii():
+        # Fast path (most IDs): NFKC leaves ASCII unchanged, so trimming is all.
+        text = value.strip()
+        if not text:
+            return None
+        return text.split(".")[0] if "." in text and _INTEGRAL_TEXT.fullmatch(text) else text
     if is_blank(value):
         return None
     if isinstance(value, bool):
@@ -86,7 +95,7 @@ def customer_key(value: Any) -> str | None:
         return value.isoformat()
     text = normalize(str(value))
     # "1001.0" typed as text is still customer 1001.
-    if re.fullmatch(r"[+-]?\d+\.0+", text):
+    if _INTEGRAL_TEXT.fullmatch(text):
         return text.split(".")[0]
     return text
 
