@@ -73,3 +73,16 @@ def test_demo_runs():
     done = run("demo", "--lang", "zh")
     assert done.returncode == 0, done.stderr
     assert "C001" in done.stdout and "顾客满意度指数" in done.stdout
+
+
+def test_score_caps_repeated_warnings_validate_lists_all(tmp_path):
+    book = worked_example()
+    assert book["投诉"][0] == ["客户编号", "处理结果"]
+    book["投诉"] += [["C001", None] for _ in range(15)]  # 15 blank outcomes
+    path = write_xlsx(book, tmp_path / "many.xlsx")
+    scored = run("score", path, "--lang", "en", "--format", "csv")
+    assert scored.returncode == 0, scored.stderr
+    assert scored.stderr.count("complaint has no outcome") == 10
+    assert "… and 5 more warning(s)" in scored.stderr
+    listed = run("validate", path, "--lang", "en")
+    assert listed.stdout.count("complaint has no outcome") == 15
