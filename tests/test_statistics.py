@@ -1,0 +1,380 @@
+"""Statistics (issue 7): reliability, bootstrap intervals, band-flip risk,
+minimum sample, importance–performance, expectations, period comparison.
+
+Every expected value here is computed independently of csat_xl.statistics:
+from a published table, by the textbook formula written out with plain
+Python, or from a case constructed so the answer is known.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics as pystats
+
+import numpy as np
+import pytest
+
+from builders import ITEMS, REFERENCE_SCHEME, tables
+from csat_xl import read_survey, score, summarize
+from csat_xl import statistics as st
+from csat_xl.tables import survey_from_tables
+from conftest import SAMPLES
+
+# Shrout, P. E. & Fleiss, J. L. (1979). Intraclass correlations: uses in
+# assessing rater reliability. Psychological Bulletin 86(2), 420–428,
+# Table 2: six targets rated by four judges.  Their Table 3 gives the ANOVA
+# mean squares BMS = 11.24, JMS = 32.49, EMS = 1.02 and Table 4
+# ICC(3,k) = .91.  ICC(3,k) = (BMS − EMS) / BMS is Cronbach's alpha with the
+# judges as items (Hoyt 1941), so alpha of this table is published as .91.
+SHROUT_FLEISS = [
+    [9, 2, 5, 8],
+    [6, 1, 3, 2],
+    [8, 4, 6, 8],
+    [7, 1, 2, 6],
+    [10, 5, 6, 9],
+    [6, 2, 4, 7],
+]
+SHROUT_FLEISS_BMS, SHROUT_FLEISS_EMS, SHROUT_FLEISS_ICC3K = 11.24, 1.02, 0.91
+
+
+def hand_alpha(rows: list[list[float]]) -> float:
+    """alpha = k/(k−1)·(1 − Σ var(item) / var(total)), sample variances, plain Python."""
+    k = len(rows[0])
+    item_vars = [pystats.variance([r[j] for r in rows]) for j in range(k)]
+    total_var = pystats.variance([sum(r) for r in rows])
+    return k / (k - 1) * (1 - sum(item_vars) / total_var)
+
+
+def hoyt_alpha(rows: list[list[float]]) -> float:
+    """Hoyt's two-way ANOVA route: (MS_between persons − MS_residual) / MS_between."""
+    n, k = len(rows), len(rows[0])
+    grand = sum(map(sum, rows)) / (n * k)
+    row_means = [sum(r) / k for r in rows]
+    col_means = [sum(r[j] for r in rows) / n for j in range(k)]
+    ss_rows = k * sum((m - grand) ** 2 for m in row_means)
+    ss_cols = n * sum((m - grand) ** 2 for m in col_means)
+    ss_total = sum((x - grand) ** 2 for r in rows for x in r)
+    ms_rows = ss_rows / (n - 1)
+    ms_error = (ss_total - ss_rows - ss_cols) / ((n - 1) * (k - 1))
+    return (ms_rows - ms_error) / ms_rows
+
+
+# --- reliability ----------------------------------------------------------------------------------
+def test_alpha_matches_published_shrout_fleiss_example():
+    result = st.cronbach_alpha(SHROUT_FLEISS)
+    published = (SHROUT_FLEISS_BMS - SHROUT_FLEISS_EMS) / SHROUT_FLEISS_BMS
+    assert result.alpha == pytest.approx(published, abs=1e-3)  # mean squares published to 2 decimals
+    assert round(result.alpha, 2) == SHROUT_FLEISS_ICC3K
+    assert result.alpha == pytest.approx(hand_alpha(SHROUT_FLEISS), abs=1e-12)
+    assert result.alpha == pytest.approx(hoyt_alpha(SHROUT_FLEISS), abs=1e-12)
+    assert (result.items, result.respondents) == (4, 6)
+
+
+def test_alpha_if_deleted_and_item_total_by_hand():
+    result = st.cronbach_alpha(SHROUT_FLEISS)
+    for j in range(4):
+        others = [[x for i, x in enumerate(r) if i != j] for r in SHROUT_FLEISS]
+        assert result.if_deleted[j] == pytest.approx(hand_alpha(others), abs=1e-12)
+        item = [r[j] for r in SHROUT_FLEISS]
+        rest = [sum(r) - r[j] for r in SHROUT_FLEISS]
+        assert result.item_total[j] == pytest.approx(pystats.correlation(item, rest), abs=1e-12)
+
+
+def test_alpha_missing_data_policies():
+    rows = [list(map(float, r)) for r in SHROUT_FLEISS] + [[7.0, float("nan"), 4.0, 6.0], [float("nan"), 3.0, 5.0, 8.0]]
+    listwise = st.cronbach_alpha(rows, st.LISTWISE)
+    # listwise: only the six complete rows count
+    assert listwise.respondents == 6
+    assert listwise.alpha == pytest.approx(hand_alpha(SHROUT_FLEISS), abs=1e-12)
+    pairwise = st.cronbach_alpha(rows, st.PAIRWISE)
+    # pairwise: each covariance from the rows answering both items
+    cov = np.empty((4, 4))
+    for a in range(4):
+        for b in range(4):
+            pairs = [(r[a], r[b]) for r in rows if not (math.isnan(r[a]) or math.isnan(r[b]))]
+            cov[a, b] = pystats.covariance([p[0] for p in pairs], [p[1] for p in pairs])
+    expected = 4 / 3 * (1 - np.trace(cov) / cov.sum())
+    assert pairwise.alpha == pytest.approx(expected, abs=1e-12)
+    assert pairwise.respondents == 6  # smallest pair count (items 1 and 2 answered together by 6)
+    assert pairwise.alpha != pytest.approx(listwise.alpha, abs=1e-6)
+    with pytest.raises(ValueError, match="listwise"):
+        st.cronbach_alpha(rows, "mean-impute")
+
+
+def test_alpha_undefined_cases():
+    assert math.isnan(st.cronbach_alpha([[1.0], [2.0], [3.0]]).alpha)  # one item
+    assert math.isnan(st.cronbach_alpha([[1.0, 2.0]]).alpha)  # one respondent
+    assert math.isnan(st.cronbach_alpha([[5.0, 5.0], [5.0, 5.0]]).alpha)  # no variance
+
+
+def _survey(questionnaire_rows, scheme=REFERENCE_SCHEME, header=None, extra=None):
+    sheets = {"指标": scheme, "问卷": [header or ["客户编号", "受访人", *ITEMS], *questionnaire_rows]}
+    sheets.update(extra or {})
+    return survey_from_tables(tables(sheets))
+
+
+def test_reliability_per_category_flags_low_alpha():
+    rng = np.random.default_rng(3)
+    rows = []
+    for r in range(40):
+        level = rng.uniform(50, 95)
+        quality = [level + rng.normal(0, 3) for _ in range(3)]  # consistent: high alpha
+        purchase = list(rng.uniform(30, 100, 3))  # independent noise: alpha near 0
+        service = [level + rng.normal(0, 4) for _ in range(3)]
+        rows.append([f"C{r // 2}", f"R{r}", *np.clip([*quality, *purchase, *service], 0, 100).round(1)])
+    survey = _survey(rows)
+    result = st.reliability(survey)
+    by_cat = result.categories.set_index(result.categories["category"].fillna("*"))
+    answers = survey.questionnaire
+    for category, cols in (("产品质量", ITEMS[:3]), ("购销过程", ITEMS[3:6]), ("相关服务", ITEMS[6:])):
+        assert by_cat.loc[category, "alpha"] == pytest.approx(hand_alpha(answers[cols].values.tolist()), abs=1e-10)
+        assert by_cat.loc[category, "respondents"] == 40  # respondent level, not customer level
+    assert by_cat.loc["产品质量", "below_threshold"] is not None and not by_cat.loc["产品质量", "below_threshold"]
+    assert bool(by_cat.loc["购销过程", "below_threshold"]) is True
+    assert by_cat.loc["*", "items"] == 9
+    items = result.items.set_index("item")
+    assert items.loc["品质", "alpha_change"] == pytest.approx(items.loc["品质", "alpha_if_deleted"] - by_cat.loc["产品质量", "alpha"])
+    assert result.policy == "listwise"
+
+
+# --- bootstrap ------------------------------------------------------------------------------------
+def test_resample_counts_are_draws_of_n():
+    chunks = list(st.resample_counts(7, 25, seed=1))
+    counts = np.vstack(chunks)
+    assert counts.shape == (25, 7)
+    assert (counts.sum(axis=1) == 7).all()
+    again = np.vstack(list(st.resample_counts(7, 25, seed=1)))
+    assert (counts == again).all()
+
+
+def test_bootstrap_reproducible_with_seed():
+    values = np.random.default_rng(0).normal(80, 8, 50)
+    a = st.bootstrap_mean(values, seed=42, resamples=500)
+    b = st.bootstrap_mean(values, seed=42, resamples=500)
+    c = st.bootstrap_mean(values, seed=43, resamples=500)
+    assert (a.low, a.high) == (b.low, b.high)
+    assert (a.low, a.high) != (c.low, c.high)
+    assert a.estimate == pytest.approx(values.mean())
+    assert a.low < a.estimate < a.high
+    # the percentile interval is near the normal-theory one for a symmetric sample
+    se = values.std(ddof=1) / math.sqrt(values.size)
+    assert a.half_width == pytest.approx(1.96 * se, rel=0.15)
+
+
+def test_bootstrap_covers_true_mean_at_nominal_rate():
+    """Property: over many simulated samples, the 95 % interval contains the
+    true mean about 95 % of the time.  With 400 samples the standard error of
+    the coverage is ~1.1 %; percentile intervals undercover slightly at
+    n = 40, so accept 0.90–0.99."""
+    rng = np.random.default_rng(2026)
+    true_mean, hits, trials = 78.0, 0, 400
+    for t in range(trials):
+        sample = np.clip(rng.normal(true_mean, 9.0, 40), 0, 100)
+        hits += st.bootstrap_mean(sample, level=0.95, resamples=400, seed=t).contains(true_mean)
+    assert 0.90 <= hits / trials <= 0.99
+    # and a 50 % interval covers about half the time (the level is honoured)
+    hits50 = sum(
+        st.bootstrap_mean(np.clip(rng.normal(true_mean, 9.0, 40), 0, 100), level=0.5, resamples=400, seed=t).contains(true_mean)
+        for t in range(trials)
+    )
+    assert 0.40 <= hits50 / trials <= 0.60
+
+
+def test_bootstrap_weighted_mean_and_small_samples():
+    interval = st.bootstrap_mean([70, 90, float("nan")], weights=[3, 1, 5], resamples=200)
+    assert interval.estimate == pytest.approx((70 * 3 + 90) / 4)
+    assert interval.n == 2
+    assert 70 <= interval.low <= interval.high <= 90
+    one = st.bootstrap_mean([80.0])
+    assert one.estimate == 80.0 and math.isnan(one.low)
+    with pytest.raises(ValueError, match="confidence level"):
+        st.bootstrap_mean([1, 2, 3], level=95)
+
+
+@pytest.fixture(scope="module")
+def q2():
+    scores = score(read_survey(SAMPLES / "pvc_2026Q2_zh.xlsx"))
+    return scores, summarize(scores)
+
+
+def test_uncertainty_estimates_equal_summary(q2):
+    scores, summary = q2
+    result = st.uncertainty(scores, resamples=300, seed=5)
+    table = result.table
+    assert result.interval("csi").estimate == pytest.approx(summary.csi, abs=1e-9)
+    assert result.interval("csi_weighted").estimate == pytest.approx(summary.csi_weighted, abs=1e-9)
+    assert result.interval("satisfaction_rate").estimate == pytest.approx(summary.satisfaction_rate, abs=1e-12)
+    for category, mean in zip(summary.categories["category"], summary.categories["mean_blended"]):
+        assert result.interval("category", category).estimate == pytest.approx(mean, abs=1e-9)
+    assert (table["low"] <= table["estimate"] + 1e-12).all() and (table["estimate"] <= table["high"] + 1e-12).all()
+    assert (table["half_width"] > 0).all()
+    assert result.interval("csi").n == summary.counts["scored"]
+    again = st.uncertainty(scores, resamples=300, seed=5).table
+    assert again[["low", "high"]].equals(table[["low", "high"]])
+
+
+def test_uncertainty_matches_direct_bootstrap_of_csi(q2):
+    """The matrix engine and a plain loop over resampled customers agree."""
+    scores, _ = q2
+    result = st.uncertainty(scores, resamples=200, seed=9).interval("csi")
+    final = scores.customers["final"].to_numpy()
+    means = []
+    for counts in st.resample_counts(len(final), 200, 9):
+        for row in counts:
+            picked = np.repeat(final, row.astype(int))
+            means.append(np.nanmean(picked))
+    low, high = np.quantile(means, [0.025, 0.975])
+    assert (result.low, result.high) == pytest.approx((low, high), abs=1e-9)
+
+
+# --- band-flip risk -------------------------------------------------------------------------------
+def test_band_flip_risk_constructed():
+    rows = [
+        ["A", "r1", *([100] * 9)],  # A: 100 and 60 → F = 80 (满意); resampled: 100, 80 or 60
+        ["A", "r2", *([60] * 9)],
+        ["B", "r1", *([85] * 9)],  # B: respondents agree → never flips
+        ["B", "r2", *([85] * 9)],
+        ["C", "r1", *([50] * 9)],  # C: one respondent → not assessed
+    ]
+    risk = st.band_flip_risk(score(_survey(rows)), resamples=4000, seed=11).set_index("customer_id")
+    assert set(risk.index) == {"A", "B"}
+    # P(both draws the same respondent) = 1/2 → grade 很满意 (100) or 比较满意 (60)
+    assert risk.loc["A", "flip_probability"] == pytest.approx(0.5, abs=0.03)
+    assert risk.loc["A", "grade"] == "satisfied" and risk.loc["A", "final"] == pytest.approx(80.0)
+    assert (risk.loc["A", "low"], risk.loc["A", "high"]) == (60.0, 100.0)
+    assert risk.loc["B", "flip_probability"] == 0.0
+    assert list(risk.index) == ["A", "B"]  # highest risk first
+
+
+def test_band_flip_uses_visit_and_complaints():
+    rows = [["A", "r1", *([100] * 9)], ["A", "r2", *([60] * 9)]]
+    visits = {"走访": [["客户编号", *ITEMS], ["A", *(["很满意"] * 9)]], "投诉": [["客户编号", "处理结果"], ["A", "未处理"]]}
+    scores = score(_survey(rows, extra=visits))
+    # F = 0.6·95 + 0.4·Q − 5 with Q ∈ {100, 80, 60}: 92, 84, 76 → grade 满意 flips only when Q = 100
+    assert scores.customers.set_index("customer_id").loc["A", "final"] == pytest.approx(84.0)
+    risk = st.band_flip_risk(scores, resamples=4000, seed=3).set_index("customer_id")
+    assert risk.loc["A", "flip_probability"] == pytest.approx(0.25, abs=0.03)
+
+
+# --- minimum sample -------------------------------------------------------------------------------
+def test_minimum_sample_formula():
+    values = [70.0, 80.0, 90.0, float("nan")]  # σ = 10
+    result = st.minimum_sample(values, margin=2.0, level=0.95)
+    z = pystats.NormalDist().inv_cdf(0.975)
+    assert result.sigma == pytest.approx(10.0)
+    assert result.required == math.ceil((z * 10.0 / 2.0) ** 2) == 97  # (1.96·10/2)² = 96.04
+    assert result.actual == 3 and result.sufficient is False
+    wide = st.minimum_sample(values, margin=20.0)
+    assert wide.required == 1 and wide.sufficient is True
+    with pytest.raises(ValueError, match="margin"):
+        st.minimum_sample(values, margin=0)
+
+
+# --- importance–performance -----------------------------------------------------------------------
+IPA_SCHEME = [
+    ["类别", "类别权重", "项目", "项目权重"],
+    ["甲", 40, "A", 40],
+    ["乙", 30, "B", 30],
+    ["丙", 20, "C", 20],
+    ["丁", 10, "D", 10],
+]
+
+
+def test_importance_performance_quadrants_constructed():
+    # mean weight 25; performance A 90, B 60, C 90, D 60 → mean 75
+    rows = [["K1", "r", 95, 65, 92, 55], ["K2", "r", 85, 55, 88, 65]]
+    survey = _survey(rows, scheme=IPA_SCHEME, header=["客户编号", "受访人", "A", "B", "C", "D"])
+    scores = score(survey)
+    ipa = st.importance_performance(scores)
+    table = ipa.table.set_index("item")
+    assert ipa.importance_mean == pytest.approx(25.0)
+    assert ipa.performance_mean == pytest.approx(75.0)
+    assert table["performance"].tolist() == pytest.approx([90.0, 60.0, 90.0, 60.0])
+    assert table["quadrant"].to_dict() == {"A": "keep_up", "B": "concentrate", "C": "overkill", "D": "low_priority"}
+    assert table["stated_importance"].tolist() == pytest.approx([40, 30, 20, 10])
+
+
+def test_derived_importance_is_correlation_with_q():
+    rng = np.random.default_rng(8)
+    rows = [[f"C{i}", "r", *rng.uniform(40, 100, 9).round(1)] for i in range(30)]
+    scores = score(_survey(rows))
+    ipa = st.importance_performance(scores).table.set_index("item")
+    q = scores.customers.set_index("customer_id")["questionnaire"]
+    for item in ITEMS:
+        values = scores.questionnaire_items[item]
+        assert ipa.loc[item, "derived_importance"] == pytest.approx(pystats.correlation(values.tolist(), q.reindex(values.index).tolist()), abs=1e-12)
+    # the heaviest item (品质, 30 %) drives Q most
+    assert ipa["derived_importance"].idxmax() == "品质"
+
+
+# --- expectations ---------------------------------------------------------------------------------
+def test_cs_ratio_hand_computed():
+    header = ["客户编号", "受访人", "品质", "包装", "期望:品质", "期望:包装"]
+    rows = [
+        ["K1", "r1", 80, 90, 100, 90],  # 品质 0.8, 包装 1.0
+        ["K1", "r2", 90, None, 90, 95],  # 包装 perceived blank → pair left out
+        ["K2", "r1", 95, 70, 80, 70],
+    ]
+    survey = _survey(rows, header=header)
+    result = st.expectations(survey, tolerance=0.02)
+    items = result.items.set_index("item")
+    # 品质: perceived (80+90+95)/3, expected (100+90+80)/3
+    assert items.loc["品质", "cs"] == pytest.approx(265 / 270)
+    assert items.loc["品质", "answers"] == 3
+    assert items.loc["品质", "cs_class"] == "neutral"  # 0.9815 within 1 ± 0.02
+    # 包装: pairs (90, 90) and (70, 70)
+    assert items.loc["包装", "cs"] == pytest.approx(1.0)
+    # category 产品质量 (weights 30 : 10): (30·265/3 + 10·80) / (30·90 + 10·80)
+    cat = result.categories.set_index("category").loc["产品质量"]
+    assert cat["cs"] == pytest.approx((30 * 265 / 3 + 10 * 80) / (30 * 90 + 10 * 80))
+    customers = result.customers.set_index("customer_id")
+    # K1: 品质 perceived mean 85 vs expected 95; 包装 90 vs 90 → (30·85 + 10·90) / (30·95 + 10·90)
+    assert customers.loc["K1", "cs"] == pytest.approx((30 * 85 + 10 * 90) / (30 * 95 + 10 * 90))
+    assert customers.loc["K1", "cs_class"] == "disappointed"
+    # K2: (30·95 + 10·70) / (30·80 + 10·70) > 1
+    assert customers.loc["K2", "cs"] == pytest.approx((30 * 95 + 10 * 70) / (30 * 80 + 10 * 70))
+    assert customers.loc["K2", "cs_class"] == "satisfied"
+    assert result.overall["answers"].iloc[0] == 5
+
+
+def test_cs_class_tolerance():
+    assert list(st.cs_class([1.03, 1.01, 0.99, 0.97, float("nan")], 0.02)) == ["satisfied", "neutral", "neutral", "disappointed", None]
+    assert list(st.cs_class([1.01, 1.0, 0.99], 0.0)) == ["satisfied", "neutral", "disappointed"]
+
+
+def test_expectations_absent_and_sample(q2):
+    plain = st.expectations(_survey([["K1", "r", *([80] * 9)]]))
+    assert not plain.available and plain.items.empty
+    scores, _ = q2
+    sample = st.expectations(scores.survey)
+    assert sample.available and list(sample.items["item"]) == ["品质"]
+    q, e = scores.survey.questionnaire["品质"], scores.survey.expected["品质"]
+    both = q.notna() & e.notna()
+    assert sample.items["cs"].iloc[0] == pytest.approx(q[both].mean() / e[both].mean())
+
+
+# --- period comparison ----------------------------------------------------------------------------
+def test_compare_csi_significance():
+    rng = np.random.default_rng(4)
+    low = score(_survey([[f"C{i}", "r", *([float(v)] * 9)] for i, v in enumerate(rng.normal(70, 5, 40).round(1))]))
+    high = score(_survey([[f"C{i}", "r", *([float(v)] * 9)] for i, v in enumerate(rng.normal(80, 5, 40).round(1))]))
+    same = score(_survey([[f"C{i}", "r", *([float(v)] * 9)] for i, v in enumerate(rng.normal(70, 5, 40).round(1))]))
+    up = st.compare_csi(high, low, resamples=1000, seed=1)
+    assert up.difference == pytest.approx(summarize(high).csi - summarize(low).csi)
+    assert up.significant is True and up.low > 0
+    flat = st.compare_csi(same, low, resamples=1000, seed=1)
+    assert flat.low < flat.difference < flat.high
+    assert flat.significant is (flat.low > 0 or flat.high < 0)
+    assert st.compare_csi(same, low, resamples=1000, seed=1) == flat  # seeded
+
+
+def test_analyse_sample_to_json(q2):
+    scores, _ = q2
+    previous = score(read_survey(SAMPLES / "pvc_2026Q1_zh.xlsx"))
+    result = st.analyse(scores, previous, resamples=200)
+    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert data["settings"]["seed"] == st.DEFAULT_SEED
+    assert {r["measure"] for r in data["uncertainty"]} >= {"csi", "satisfaction_rate", "category"}
+    assert data["period_difference"]["difference"] == pytest.approx(summarize(scores).csi - summarize(previous).csi)
+    assert data["minimum_sample"]["actual"] == summarize(scores).counts["scored"]
