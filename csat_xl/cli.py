@@ -7,8 +7,6 @@ Commands are thin: read, call the core, print.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import sys
@@ -16,6 +14,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
+import numpy as np
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -122,24 +122,38 @@ def result_rows(scores: Scores, lang: str) -> list[dict]:
     return rows
 
 
+def scores_csv(scores: Scores, header: list[str], numeric: tuple[str, ...], lang: str) -> str:
+    """CSV of the per-customer results, built column-wise (fast for 20k+ customers).
+
+    Numbers are unrounded (shortest round-trip form), missing numbers empty.
+    """
+    c = scores.customers
+    grade_labels = {g.key: g.text(lang) for g in labels.GRADES}
+    flag_labels = {key: flag.text(lang) for key, flag in labels.FLAG.items()}
+    frame = pd.DataFrame(
+        {
+            header[0]: c["customer_id"].to_numpy(dtype=object),
+            header[1]: c["customer_name"].to_numpy(dtype=object),
+            **{h: c[k].to_numpy(dtype=np.float64) for h, k in zip(header[2:7], numeric)},
+            header[7]: [grade_labels.get(g, "") if isinstance(g, str) else "" for g in c["grade"]],
+            header[8]: [";".join(flag_labels[f] for f in flags) for flags in c["flags"]],
+        }
+    )
+    return frame.to_csv(index=False, lineterminator="\n", na_rep="")
+
+
 def print_scores(scores: Scores, fmt: Format, lang: str, source: str) -> None:
-    rows = result_rows(scores, lang)
     cols = labels.RESULT_COLUMN
     if fmt is Format.json:
         keys = ("customer_id", "customer_name", "questionnaire", "visit", "preliminary", "adjustment", "final", "grade", "flags", "respondents", "visits", "complaints")
-        sys.stdout.write(json.dumps([{k: r[k] for k in keys} for r in rows], ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps([{k: r[k] for k in keys} for r in scores.records()], ensure_ascii=False, indent=1) + "\n")
         return
     numeric = ("questionnaire", "visit", "preliminary", "adjustment", "final")
     header = [cols[k].text(lang) for k in ("customer_id", "customer_name", *numeric, "grade", "flags")]
     if fmt is Format.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        for r in rows:
-            writer.writerow([r["customer_id"], r["customer_name"] or "", *("" if r[k] is None else repr(r[k]) for k in numeric),
-                             r["grade_label"], ";".join(r["flag_labels"])])
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(scores_csv(scores, header, numeric, lang))
         return
+    rows = result_rows(scores, lang)
     table = RichTable(title=t("scores_title", lang, source=source), title_justify="left")
     for i, h in enumerate(header):
         table.add_column(h, justify="right" if 2 <= i <= 6 else "left")

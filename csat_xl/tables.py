@@ -66,8 +66,13 @@ def _blank_mask(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, "", whitespace, NaN); one hash per
     cell, and :func:`is_blank` only once per distinct value."""
     codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-    blank = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
+    blank = np.array([_blank_unique(u) for u in uniques] + [True], dtype=bool)
     return blank[codes]
+
+
+def _blank_unique(value: Any) -> bool:
+    # Inlined fast path for text (nearly every distinct value of a big sheet).
+    return not value.strip() if type(value) is str else is_blank(value)
 
 
 @dataclass
@@ -215,8 +220,15 @@ def _text_column(sheet: Sheet, key: str) -> np.ndarray:
     if column is None:
         return np.full(len(sheet.frame), None, dtype=object)
     codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-    plain = np.array([None if is_blank(u) else _plain_value(u) for u in uniques] + [None], dtype=object)
+    plain = np.array([_plain_text(u) for u in uniques] + [None], dtype=object)
     return plain[codes]
+
+
+def _plain_text(value: Any) -> Any:
+    """A distinct value of a text column: None when blank, else :func:`_plain_value`."""
+    if type(value) is str:  # fast path: most distinct values are text
+        return value if value.strip() else None
+    return None if is_blank(value) else _plain_value(value)
 
 
 def _plain_value(value: Any) -> Any:
