@@ -1,0 +1,164 @@
+"""The button actions on an open workbook, the same in every Excel host.
+
+Each action reads the active workbook's sheets through xlwings' ``Book`` API
+(:func:`book_tables`), hands them to the core parser and scoring
+(:func:`csat_xl.tables.inspect_tables`, :func:`csat_xl.scoring.score`) and
+writes its answer back into sheets of the same workbook with
+:mod:`~csat_xl.actions.book_renderer`.  No rule of the method is written
+here; these functions only move cells in and out.
+
+``validate``
+    every finding (cell, value, reason) on the findings sheet, which is
+    selected; "no problems" when there are none.
+``refresh_results``
+    the per-customer results table on the results sheet; on errors the
+    findings sheet instead (nothing else is touched).
+``build_report_sheets``
+    the report model (csat_xl.report) rendered into sheets of the workbook —
+    for hosts without a file system (xlwings Server, Lite).
+``add_template_sheets``
+    the blank survey template's sheets (csat_xl.template) added to the
+    workbook — again for hosts without a file system.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import labels
+from ..findings import ERROR, INFO, WARNING, CsatError, Finding, severity_label
+from ..i18n import t
+from ..scoring import Scores, score
+from ..survey import Survey
+from ..tables import Table, inspect_tables
+from . import texts
+from .book_renderer import Block, Format, SheetLayout, fit_widths, write_sheet
+
+#: Fill of a finding's row by severity: errors red, warnings amber, notes none.
+SEVERITY_FILL = {ERROR: "#F8CBAD", WARNING: "#FFE699", INFO: None}
+_SEVERITY_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+#: Results columns (labels.RESULT_COLUMNS keys) holding scores, shown with 2 decimals.
+SCORE_COLUMNS = ("questionnaire", "visit", "preliminary", "adjustment", "final")
+SCORE_FORMAT = "0.00"
+
+
+# --- reading ----------------------------------------------------------------------
+def book_tables(book) -> dict[str, Table]:
+    """Every sheet of ``book`` (except the actions' own output sheets) as a :class:`Table`.
+
+    The grid is the sheet's used range, placed where it sits so findings
+    name the real cells (``问卷!F7``).  Cached formula errors are read as
+    their text (``#N/A``) so they are reported, never taken for blanks.
+    """
+    skip = {name for label in texts.OUTPUT_SHEETS for name in label.names}
+    out: dict[str, Table] = {}
+    for sheet in book.sheets:
+        if sheet.name in skip:
+            continue
+        used = sheet.used_range
+        rows = used.options(ndim=2, err_to_str=True).value or [[]]
+        out[sheet.name] = Table(sheet.name, [list(r) for r in rows], first_row=used.row, first_col=used.column)
+    return out
+
+
+def book_lang(book) -> str:
+    return texts.workbook_lang(sheet.name for sheet in book.sheets)
+
+
+def inspect_book(book) -> tuple[Survey | None, list[Finding]]:
+    """Parse the open workbook: ``(survey or None on errors, findings)``."""
+    survey, findings = inspect_tables(book_tables(book), source=book.name)
+    if survey is not None:
+        survey.meta.update({"file_name": book.name})
+    return survey, findings
+
+
+# --- findings -------------------------------------------------------------------------
+def _counts(findings: list[Finding]) -> dict[str, int]:
+    return {s: sum(1 for f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
+
+
+def findings_layout(findings: list[Finding], lang: str, book_name: str) -> SheetLayout:
+    """The findings sheet: title, summary line, then one row per finding, errors first."""
+    ordered = sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+    counts = _counts(ordered)
+    summary = t("findings_summary", lang, errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO]) if ordered else t("no_problems", lang)
+    head = Block([[texts.say("findings_title", lang, book=book_name)], [summary]], top=1, title=True)
+    rows: list[list[Any]] = [[c.text(lang) for c in texts.FINDING_COLUMNS]]
+    for f in ordered:
+        value = f.value if isinstance(f.value, (str, int, float)) or f.value is None else str(f.value)
+        rows.append([severity_label(f.severity, lang), f.sheet, f.location(), value, f.message(lang)])
+    fills = [
+        Format(1 + start, 0, length, 1, color=SEVERITY_FILL[severity])
+        for start, length, severity in _severity_runs(ordered)
+        if SEVERITY_FILL[severity]
+    ]
+    table = Block(rows, top=4, header_rows=1, text_columns=(1, 2, 3), formats=fills)
+    widths = fit_widths([table], maximum=80)
+    return SheetLayout(texts.FINDINGS_SHEET.text(lang), [head, table], widths, select="A1")
+
+
+def _severity_runs(ordered: list[Finding]) -> list[tuple[int, int, str]]:
+    runs: list[tuple[int, int, str]] = []
+    for i, f in enumerate(ordered):
+        if runs and runs[-1][2] == f.severity:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1, f.severity)
+        else:
+            runs.append((i, 1, f.severity))
+    return runs
+
+
+def show_findings(book, findings: list[Finding], lang: str):
+    """Write the findings sheet and select it."""
+    return write_sheet(book, findings_layout(findings, lang, book.name), activate=True)
+
+
+def validate(book, lang: str | None = None) -> list[Finding]:
+    """Every finding of the workbook on the findings sheet (selected); returns them.
+
+    Like ``csat-xl validate``: parsing findings, plus the scoring findings
+    when the workbook can be scored.
+    """
+    lang = lang or book_lang(book)
+    survey, findings = inspect_book(book)
+    if survey is not None:
+        findings = [*findings, *score(survey).findings]
+    show_findings(book, findings, lang)
+    return findings
+
+
+# --- results ----------------------------------------------------------------------------
+def results_layout(scores: Scores, lang: str) -> SheetLayout:
+    """The per-customer results table: one header row, one row per customer."""
+    keys = [c.key for c in labels.RESULT_COLUMNS]
+    rows: list[list[Any]] = [[c.text(lang) for c in labels.RESULT_COLUMNS]]
+    for rec in scores.records():
+        grade = labels.GRADE[rec["grade_key"]].text(lang) if rec["grade_key"] else None
+        flags = texts.join(lang, (labels.FLAG[f].text(lang) for f in rec["flags"]))
+        values = {**rec, "grade": grade, "flags": flags or None}
+        rows.append([values[k] for k in keys])
+    formats = {keys.index(k): SCORE_FORMAT for k in SCORE_COLUMNS}
+    table = Block(rows, top=1, header_rows=1, column_formats=formats, text_columns=(keys.index("customer_id"), keys.index("customer_name")))
+    return SheetLayout(texts.RESULTS_SHEET.text(lang), [table], fit_widths([table]), select="A1")
+
+
+def refresh_results(book, lang: str | None = None) -> Scores | None:
+    """Write the results sheet; on errors show the findings instead and return None."""
+    lang = lang or book_lang(book)
+    survey, findings = inspect_book(book)
+    if survey is None:
+        show_findings(book, findings, lang)
+        return None
+    scores = score(survey)
+    write_sheet(book, results_layout(scores, lang), activate=True)
+    return scores
+
+
+# --- template -------------------------------------------------------------------------------
+def ensure_no_survey_sheets(book, sheet_names: list[str], lang: str) -> None:
+    """Refuse to add template sheets over existing ones (they would be overwritten)."""
+    present = {sheet.name for sheet in book.sheets}
+    clash = [name for name in sheet_names if name in present]
+    if clash:
+        raise CsatError(texts.say("template_sheets_exist", lang, names=texts.join(lang, clash)))

@@ -1,0 +1,86 @@
+"""Names and messages of the button actions, in Chinese and English, as data.
+
+Sheet names the actions write (findings, results) are :class:`Label` s like
+every other bilingual name; messages are looked up with :func:`say`.  Cell
+values and finding messages come from the core (:mod:`csat_xl.labels`,
+:data:`csat_xl.findings.MESSAGES`); nothing here repeats them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from .. import labels
+from ..i18n import default_lang
+from ..labels import Label
+from ..text import match_key
+
+#: Sheets the actions create in the active workbook.  They are not survey
+#: sheets, so the reader ignores them (WORKBOOK.md: unknown sheets are kept
+#: and ignored) and re-running an action rewrites them.
+FINDINGS_SHEET = Label("findings", "校验结果", "Findings")
+RESULTS_SHEET = Label("results", "结果", "Results")
+OUTPUT_SHEETS = (FINDINGS_SHEET, RESULTS_SHEET)
+
+#: Columns of the findings sheet: where, what was found, why it is a problem.
+FINDING_COLUMNS = (
+    Label("severity", "严重程度", "Severity"),
+    Label("sheet", "工作表", "Sheet"),
+    Label("cell", "单元格", "Cell"),
+    Label("value", "值", "Value"),
+    Label("message", "说明", "Reason"),
+)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "findings_title": {"en": "Validation of {book}", "zh": "{book} 校验结果"},
+    "results_title": {"en": "Results — {book}", "zh": "{book} 计算结果"},
+    "invalid_book": {
+        "en": "{n} error(s) in {book}: see the sheet {sheet}. Nothing else was changed.",
+        "zh": "{book} 中有 {n} 个错误：见工作表“{sheet}”。其他内容均未改动。",
+    },
+    "template_sheets_exist": {
+        "en": "This workbook already has the survey sheet(s) {names}; open a blank workbook and click New template again.",
+        "zh": "此工作簿已有调查工作表 {names}；请新建一个空白工作簿后再点击“新建模板”。",
+    },
+    "save_first": {
+        "en": "Save the workbook {book} to a folder first: the report is written next to it.",
+        "zh": "请先把工作簿 {book} 保存到文件夹：报告会写在它旁边。",
+    },
+    "no_workbook": {
+        "en": "No workbook is open: open the survey workbook and click the button again.",
+        "zh": "没有打开的工作簿：请打开调查工作簿后再点击按钮。",
+    },
+}
+
+
+#: How a list of names is written in a sentence or a cell.
+LIST_SEPARATOR = {"zh": "、", "en": ", "}
+
+
+def join(lang: str, names: Iterable[str]) -> str:
+    return LIST_SEPARATOR["zh" if lang == "zh" else "en"].join(names)
+
+
+def say(key: str, lang: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` with ``values`` filled in."""
+    return MESSAGES[key]["zh" if lang == "zh" else "en"].format(**values)
+
+
+def workbook_lang(sheet_names: Iterable[str]) -> str:
+    """The language to answer in for a workbook with these sheets.
+
+    ``CSAT_LANG`` wins when set; otherwise the language of the workbook's
+    own survey sheet names (a workbook with 指标 / 问卷 gets Chinese output,
+    Scheme / Questionnaire English); otherwise the locale.  Office.js sends
+    no UI language, so the workbook is the best witness of its user's.
+    """
+    env = os.environ.get("CSAT_LANG", "").lower()
+    if env in ("zh", "en"):
+        return env
+    keys = {match_key(name) for name in sheet_names}
+    zh = sum(match_key(s.zh) in keys for s in labels.SHEETS)
+    en = sum(match_key(s.en) in keys for s in labels.SHEETS)
+    if zh or en:
+        return "zh" if zh >= en else "en"
+    return default_lang()
