@@ -1,0 +1,284 @@
+"""Excel functions through xlwings' own call path (Office.js payloads).
+
+The functions are registered with xlwings' public decorators; these tests
+let xlwings itself build the metadata (``custom_functions_meta``) and make the
+calls (``custom_functions_call``) with arguments shaped as Office.js sends
+them: every argument a list of rows, ``""`` for blank cells, ``None`` for an
+omitted optional argument, numbers as floats, dates as serial numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# xlwings picks its decorators when it is imported: the Office.js ones need
+# these variables (set in this test process only).
+os.environ["XLWINGS_ON_SERVER"] = "true"
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+if "xlwings" in sys.modules and not sys.modules["xlwings"].on_server:  # imported earlier without them
+    for name in [m for m in sys.modules if m.split(".")[0] == "xlwings" or m.startswith("csat_xl.excel")]:
+        del sys.modules[name]
+
+import xlwings  # noqa: E402
+import xlwings.server  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+import csat_xl.excel  # noqa: E402
+from builders import ITEMS, REFERENCE_SCHEME, worked_example  # noqa: E402
+from csat_xl import labels  # noqa: E402
+from csat_xl.cli import app  # noqa: E402
+from csat_xl.excel import registry  # noqa: E402
+from csat_xl.io.readers import read_tables  # noqa: E402
+from csat_xl.scoring import score  # noqa: E402
+from csat_xl.tables import survey_from_tables  # noqa: E402
+from builders import tables  # noqa: E402
+
+ROOT = Path(__file__).parent.parent
+SAMPLES = sorted((ROOT / "sample_workbooks").glob("pvc_*.xlsx")) + [ROOT / "sample_workbooks" / "field_service_2026H1_en.xlsx"]
+FUNCTIONS = ("CSAT_SCORES", "CSAT_SCORE", "CSAT_WEIGHTED", "CSAT_VISIT", "CSAT_BLEND", "CSAT_ADJUSTMENT",
+             "CSAT_GRADE", "CSAT_WEIGHTS", "CSAT_VERSION")
+NA = {"type": "Error", "errorType": "NotAvailable"}
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+# --- Office.js payloads ----------------------------------------------------------------
+def cell(value):
+    """A cell value as Office.js sends it."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return (value - EXCEL_EPOCH).total_seconds() / 86400
+    if isinstance(value, dt.date):
+        return float((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def rng(rows):
+    """A range argument: a list of rows (a scalar is a 1×1 range)."""
+    if not isinstance(rows, list):
+        rows = [[rows]]
+    width = max(len(r) for r in rows)
+    return [[cell(v) for v in r] + [""] * (width - len(r)) for r in rows]
+
+
+def call(func_name, *args):
+    """Call through ``xlwings.server.custom_functions_call``; None = argument omitted."""
+    data = {
+        "func_name": func_name.lower(),
+        "args": [None if a is None else rng(a) for a in args],
+        "caller_address": "[demo.xlsx]Sheet1!A1",
+        "content_language": "zh-CN",
+        "version": xlwings.__version__,
+        "client": "Office.js",
+        "runtime": "1.4",
+    }
+    return asyncio.run(xlwings.server.custom_functions_call(data, csat_xl.excel))
+
+
+def value_error(func_name, *args) -> str:
+    """The #VALUE! message: xlwings hosts show the raised XlwingsError's text."""
+    with pytest.raises(xlwings.XlwingsError) as info:
+        call(func_name, *args)
+    return str(info.value)
+
+
+@pytest.fixture(scope="module")
+def example():
+    return worked_example()
+
+
+@pytest.fixture(scope="module")
+def example_scores(example):
+    return score(survey_from_tables(tables(example))).customers.set_index("customer_id")
+
+
+def rows_of(sheet, customer):
+    """Item cells of a customer in a worked-example sheet."""
+    header = sheet[0]
+    start = header.index(ITEMS[0])
+    return [r[start:start + len(ITEMS)] for r in sheet[1:] if r[0] == customer]
+
+
+# --- registration ------------------------------------------------------------------------
+def test_meta_lists_every_function_with_descriptions():
+    meta = xlwings.server.custom_functions_meta(csat_xl.excel)
+    by_name = {f["name"]: f for f in meta["functions"]}
+    assert set(FUNCTIONS) <= set(by_name)
+    for name in FUNCTIONS:
+        function = by_name[name]
+        assert len(function["description"]) > 20 and "\n" not in function["description"]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in function["description"]), name  # has the Chinese term
+        for param in function["parameters"]:
+            assert not param["description"].startswith("Positional argument"), (name, param["name"])
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in param["description"]), (name, param["name"])
+    params = [p["name"] for p in by_name["CSAT_SCORES"]["parameters"]]
+    assert params[:6] == ["scheme", "questionnaire", "visits", "complaints", "settings", "lang"]
+    assert [p.get("optional", False) for p in by_name["CSAT_SCORES"]["parameters"]][:3] == [False, False, True]
+    assert [p["name"] for p in by_name["CSAT_SCORE"]["parameters"]][:5] == [
+        "scheme", "questionnaire", "visit", "complaint_outcomes", "settings"]
+
+
+# --- CSAT_SCORES ---------------------------------------------------------------------------
+def test_scores_spill_the_worked_example(example, example_scores):
+    result = call("CSAT_SCORES", example["指标"], example["问卷"], example["走访"], example["投诉"], None, None)
+    header, *rows = result
+    assert header == [labels.RESULT_COLUMN[k].zh for k in ("customer_id", "questionnaire", "visit", "preliminary", "adjustment", "final", "grade")]
+    assert [r[0] for r in rows] == ["C001", "C003", "C004"]
+    for row in rows:
+        expected = example_scores.loc[row[0]]
+        for value, key in zip(row[1:6], ("questionnaire", "visit", "preliminary", "adjustment", "final")):
+            assert value == ("" if expected[key] != expected[key] else pytest.approx(expected[key], abs=1e-12))
+    assert rows[0][5] == pytest.approx(73.518, abs=1e-3) and rows[0][6] == "满意"
+    assert rows[1][2] == ""  # C003 not visited: a blank, not an error
+
+
+def _sample_ranges(path):
+    sheets = read_tables(path)
+    return {name: [list(r) for r in table.rows] for name, table in sheets.items()}
+
+
+@pytest.fixture(scope="module")
+def cli_scores():
+    runner = CliRunner()
+    out = {}
+    for path in SAMPLES:
+        done = runner.invoke(app, ["score", str(path), "--format", "json"])
+        assert done.exit_code == 0, done.output
+        out[path.name] = json.loads(done.stdout)
+    return out
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_scores_equal_the_cli_on_sample_workbooks(path, cli_scores):
+    sheets = _sample_ranges(path)
+    by_key = {labels.SHEETS[[s.key for s in labels.SHEETS].index(k)].key: n for n in sheets for k in [
+        next((s.key for s in labels.SHEETS if n in (s.zh, s.en)), None)] if k}
+    arg = lambda key: sheets[by_key[key]] if key in by_key else None  # noqa: E731
+    result = call("CSAT_SCORES", arg("scheme"), arg("questionnaire"), arg("visits"), arg("complaints"),
+                  arg("settings"), None, arg("scales"), arg("customers"))
+    header, *rows = result
+    expected = cli_scores[path.name]
+    english = path.name.endswith("_en.xlsx")
+    assert header[0] == labels.RESULT_COLUMN["customer_id"].text("en" if english else "zh")
+    assert [str(r[0]) for r in rows] == [e["customer_id"] for e in expected]
+    grade_key = {g.text("en" if english else "zh"): g.key for g in labels.GRADES}
+    for row, e in zip(rows, expected):
+        for value, key in zip(row[1:6], ("questionnaire", "visit", "preliminary", "adjustment", "final")):
+            assert value == ("" if e[key] is None else e[key]), (row[0], key)
+        assert (grade_key[row[6]] if row[6] else None) == (labels.GRADES[[g.zh for g in labels.GRADES].index(e["grade"])].key if e["grade"] else None)
+
+
+def test_scores_report_every_bad_cell_by_position(example):
+    sheets = worked_example()
+    sheets["问卷"][2][3] = 120  # C003, 包装
+    sheets["问卷"][3][2] = "好"  # C004, 品质
+    message = value_error("CSAT_SCORES", sheets["指标"], sheets["问卷"], None, None, None, "en")
+    assert "questionnaire row 3, column 4 (包装): 120 is outside 0–100" in message
+    assert 'questionnaire row 4, column 3 (品质): "好" is not on scale 五级' in message
+    zh = value_error("CSAT_SCORES", sheets["指标"], sheets["问卷"], None, None, None, "zh")
+    assert "120 超出 0–100 范围" in zh
+
+
+def test_scores_missing_column_and_bad_weight_are_reported_together():
+    scheme = [list(r) for r in REFERENCE_SCHEME]
+    scheme[2][3] = -1
+    message = value_error("CSAT_SCORES", scheme, [["名称", *ITEMS], ["x", *([80] * 9)]])
+    assert "scheme row 3, column 4: -1 is not a weight" in message
+    assert "客户编号 / Customer ID" in message and " / " in message  # both languages without lang
+
+
+# --- CSAT_SCORE -------------------------------------------------------------------------------
+@pytest.mark.parametrize("customer", ["C001", "C003", "C004"])
+def test_score_of_one_customer_equals_the_table_form(example, example_scores, customer):
+    outcomes = [[r[1]] for r in example["投诉"][1:] if r[0] == customer] or None
+    visit = rows_of(example["走访"], customer) or None
+    result = call("CSAT_SCORE", example["指标"], rows_of(example["问卷"], customer), visit, outcomes, None)
+    assert result == [[pytest.approx(example_scores.loc[customer, "final"], abs=1e-12)]]
+
+
+def test_score_accepts_a_weights_row_and_gives_na_without_data():
+    weights = [[row[3] for row in REFERENCE_SCHEME[1:]]]
+    assert call("CSAT_SCORE", weights, [[100] * 9])[0][0] == pytest.approx(100.0)
+    assert call("CSAT_SCORE", weights, [[""] * 9], [[""] * 9]) == [[NA]]
+    message = value_error("CSAT_SCORE", weights, [[80] * 8])
+    assert "questionnaire has 8 columns but the scheme has 9 items" in message
+    message = value_error("CSAT_SCORE", [[30, 0, "x"]], [[80] * 3])
+    assert "scheme row 1, column 2: 0 is not a weight" in message and 'column 3: "x"' in message
+
+
+# --- the steps ---------------------------------------------------------------------------------
+def test_steps_compute_the_worked_example(example, example_scores):
+    weights = [[row[3] for row in REFERENCE_SCHEME[1:]]]
+    effective = call("CSAT_WEIGHTS", example["指标"], None, None)
+    assert effective[0] == ["类别", "项目", "项目权重", "有效权重"]
+    assert [r[3] for r in effective[1:4]] == [30.0, 10.0, 10.0]
+    assert effective[4][3] == pytest.approx(6.154, abs=1e-3)
+    effective_weights = [[r[3] for r in effective[1:]]]
+    q = call("CSAT_WEIGHTED", rows_of(example["问卷"], "C001"), effective_weights)[0][0]
+    assert q == pytest.approx(example_scores.loc["C001", "questionnaire"], abs=1e-12)
+    assert call("CSAT_WEIGHTED", [[""] * 9], effective_weights) == [[NA]]
+    v = call("CSAT_VISIT", rows_of(example["走访"], "C001"), effective_weights, None)[0][0]
+    assert v == pytest.approx(79.4, abs=1e-9)
+    assert call("CSAT_VISIT", [[""] * 9], weights, "很满意")[0][0] == pytest.approx(95.0)
+    p = call("CSAT_BLEND", v, q, None)[0][0]
+    assert p == pytest.approx(example_scores.loc["C001", "preliminary"], abs=1e-12)
+    assert call("CSAT_BLEND", "", 70, 0.5) == [[70.0]]
+    assert call("CSAT_BLEND", "", "", None) == [[NA]]
+    assert call("CSAT_BLEND", [[80], [""]], [[60], [""]], 0.5) == [[70.0], [NA]]
+    assert call("CSAT_ADJUSTMENT", [["基本满意"], ["未处理"], [""]], None) == [[-6.0]]
+    assert call("CSAT_ADJUSTMENT", [["很满意", "unhandled"]], [["参数", "值"], ["投诉:未处理", -10]]) == [[-8.0]]
+    assert call("CSAT_GRADE", [[73.5], [""], [90], [89.999]], "en") == [["satisfied"], [""], ["very satisfied"], ["satisfied"]]
+    assert call("CSAT_GRADE", 39.9, None) == [["不满意"]]
+    assert call("CSAT_VERSION") == [[csat_xl.__version__]]
+
+
+def test_steps_refuse_bad_input_with_position_and_reason():
+    assert "score row 2, column 1: 101 is not a number within 0–100" in value_error("CSAT_GRADE", [[50], [101]], None)
+    assert 'lang: "fr" is not one of zh, en' in value_error("CSAT_GRADE", 50, "fr")
+    assert "visit_share: 1.5 is not a number within 0–1" in value_error("CSAT_BLEND", 80, 70, 1.5)
+    assert '"坏" is not a complaint outcome' in value_error("CSAT_ADJUSTMENT", [["满意"], ["坏"]], None)
+    assert "outcomes row 2, column 1" in value_error("CSAT_ADJUSTMENT", [["满意"], ["坏"]], None)
+    assert "weights row 1, column 2: -3 is not a weight" in value_error("CSAT_WEIGHTED", [[80, 70]], [[1, -3]])
+    assert "visit has 2×1 cells, questionnaire has 3×1" in value_error("CSAT_BLEND", [[80], [70]], [[1], [2], [3]], None)
+
+
+# --- hosts ----------------------------------------------------------------------------------------
+def test_classic_host_shows_the_message_as_text_never_a_traceback(monkeypatch):
+    """Classic COM UDFs cannot attach a message to an error value: the cell
+    shows ``#VALUE! <message>``; blanks arrive as None."""
+    monkeypatch.setattr(registry, "_classic_host", lambda: True)
+    result = csat_xl.excel.csat_grade([[50.0], [101.0]], None)
+    assert result.startswith("#VALUE! score row 2, column 1: 101")
+    assert csat_xl.excel.csat_blend(None, None, None) == "#N/A"
+    assert csat_xl.excel.csat_weighted([[80.0, None]], [[1.0, 3.0]]) == 80.0
+
+
+def test_unexpected_failures_never_show_a_traceback(monkeypatch):
+    monkeypatch.setattr(csat_xl.excel.functions, "score", lambda survey: 1 / 0)
+    message = value_error("CSAT_SCORES", REFERENCE_SCHEME, [["客户编号", *ITEMS], ["x", *([80] * 9)]])
+    assert message.startswith("unexpected failure (ZeroDivisionError") and "Traceback" not in message
+
+
+def test_package_imports_without_xlwings_variables_or_windows_modules():
+    code = (
+        "import sys\n"
+        "for name in ('win32com', 'win32com.client', 'pythoncom', 'pywintypes', 'win32api'):\n"
+        "    sys.modules[name] = None  # any import of them fails\n"
+        "import csat_xl.excel as x\n"
+        "assert not hasattr(x.csat_scores, '__xlfunc__')\n"
+        "print(x.csat_grade(95.0), x.csat_version())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "很满意"
