@@ -142,8 +142,10 @@ def split_sheet(key: str, table: Table, items: list[str], findings: list[Finding
         taken.add(tag)
         mapping[name_key] = col
 
-    width = max((len(r) for r in rows), default=0)
-    body = [list(r) + [None] * (width - len(r)) for r in rows[header + 1:]] if any(len(r) != width for r in rows) else rows[header + 1:]
+    lengths = list(map(len, rows))
+    width = max(lengths, default=0)
+    ragged = min(lengths, default=0) != width
+    body = [list(r) + [None] * (width - len(r)) for r in rows[header + 1:]] if ragged else rows[header + 1:]
     frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     used = sorted({*sheet.columns.values(), *sheet.items.values(), *sheet.expected.values()})
     # A row is dropped when every recognised column is blank.  Each column is
