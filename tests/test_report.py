@@ -138,3 +138,225 @@ def test_method_record(zh_model):
     assert [r["item_weight"] for r in purchase] == [8.0, 8.0, 10.0]
     assert _close(sum(r["weight"] for r in purchase), 20.0)
     assert any(r["message"].startswith("类别 购销过程") for r in zh_model.tables["findings"].rows)
+
+
+# --- the rendered workbook --------------------------------------------------------------
+import hashlib  # noqa: E402
+import re  # noqa: E402
+import zipfile  # noqa: E402
+
+import openpyxl  # noqa: E402
+
+from builders import worked_example, write_xlsx  # noqa: E402
+from csat_xl.findings import OutputError  # noqa: E402
+from csat_xl.report import ReportTemplateError, default_template, render_xlsx  # noqa: E402
+
+INJECTIONS = ['=HYPERLINK("http://evil.example","click")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-1+1", "\t=1+2", "#N/A"]
+
+
+def _sheet_xml(path: Path) -> dict[str, str]:
+    """Worksheet XML parts by sheet name (to prove what is stored, not what openpyxl infers)."""
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        targets = {}
+        for element in re.findall(r"<Relationship [^>]*>", rels):
+            rid = re.search(r'Id="(rId\d+)"', element).group(1)
+            targets[rid] = re.search(r'Target="/?(?:xl/)?([^"]+)"', element).group(1)
+        out = {}
+        for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="(rId\d+)"', book):
+            out[name] = z.read("xl/" + targets[rid]).decode()
+        return out
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, trend_model):
+    """The zh report with three periods and the en report of the field-service sample."""
+    folder = tmp_path_factory.mktemp("reports")
+    zh = render_xlsx(trend_model, folder / "report_zh.xlsx", inputs=[ZH, ZH_Q1, ZH_Q4])
+    en_model = build_report(EN, lang="en", generated_at=FIXED_TIME)
+    en = render_xlsx(en_model, folder / "report_en.xlsx", inputs=[EN])
+    return {"zh": (zh, trend_model), "en": (en, en_model)}
+
+
+@pytest.fixture(scope="session")
+def injected(tmp_path_factory):
+    """A workbook whose user text is formula-injection payloads, and its rendered report."""
+    folder = tmp_path_factory.mktemp("injection")
+    sheets = worked_example()
+    sheets["问卷"][1][1], sheets["问卷"][2][1], sheets["问卷"][3][1] = INJECTIONS[:3]
+    sheets["投诉"] = [["客户编号", "处理结果", "投诉类别", "责任部门", "描述"],
+                      ["C001", "基本满意", INJECTIONS[3], INJECTIONS[4], INJECTIONS[0]],
+                      ["C001", "未处理", INJECTIONS[5], "=1+1", "x"],
+                      ["C004", "很满意", INJECTIONS[2], "-2", "y"]]
+    source = write_xlsx(sheets, folder / "injected.xlsx")
+    # openpyxl would store '=…' as a formula: make every payload a text cell, as a user's typed text is
+    book = openpyxl.load_workbook(source)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or cell.value in INJECTIONS:
+                    cell.data_type = "s"
+    book.save(source)
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    out = render_xlsx(build_report(source, lang="zh"), folder / "injected_report.xlsx", inputs=[source])
+    return source, before, out
+
+
+def test_every_sheet_in_both_languages(rendered):
+    zh = openpyxl.load_workbook(rendered["zh"][0])
+    assert zh.sheetnames == ["概览", "客户", "指标", "投诉", "趋势", "数据质量", "方法"]
+    en = openpyxl.load_workbook(rendered["en"][0])
+    assert en.sheetnames == ["Overview", "Customers", "Items", "Complaints", "Data quality", "Method"]
+    for book in (zh, en):
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert not (isinstance(cell.value, str) and ("{{" in cell.value or "{%" in cell.value)), (sheet.title, cell.coordinate)
+    # English report: English grade labels and headers, no Chinese captions
+    customers = en["Customers"]
+    assert [c.value for c in customers[3]][:3] == ["Rank", "Customer ID", "Customer name"]
+    grades = {customers.cell(row=r, column=10).value for r in range(4, customers.max_row + 1)} - {None}
+    assert grades and grades <= {g.en for g in labels.GRADES}
+
+
+def test_cell_values_equal_the_engine(rendered, zh_survey):
+    path, model = rendered["zh"]
+    sheet = openpyxl.load_workbook(path)["客户"]
+    header = [c.value for c in sheet[3]]
+    col = {name: header.index(labels.RESULT_COLUMN[name].zh) + 1 for name in ("customer_id", "final", "adjustment", "grade")}
+    records = {r["customer_id"]: r for r in csat_xl.score(zh_survey).records()}
+    seen = 0
+    for r in range(4, sheet.max_row + 1):
+        cid = sheet.cell(row=r, column=col["customer_id"]).value
+        if cid is None:
+            continue
+        final = sheet.cell(row=r, column=col["final"])
+        rec = records[cid]
+        if rec["final"] is None:
+            assert final.value is None
+        else:
+            assert final.data_type == "n" and math.isclose(final.value, rec["final"], abs_tol=1e-9)
+            assert final.number_format == "0.00"
+        assert sheet.cell(row=r, column=col["grade"]).value == rec["grade"]
+        seen += 1
+    assert seen == len(records)
+    overview = openpyxl.load_workbook(path)["概览"]
+    values = {overview.cell(row=r, column=1).value: overview.cell(row=r, column=2) for r in range(1, overview.max_row + 1)}
+    csi = values[caption("kpi.csi", "zh")]
+    assert math.isclose(csi.value, model.fields["kpi"]["csi"].value) and csi.number_format == "0.00"
+    rate = values[caption("kpi.satisfaction_rate", "zh")]
+    assert math.isclose(rate.value, model.fields["kpi"]["satisfaction_rate"].value) and rate.number_format == "0.0%"
+
+
+def test_layout_expands_with_the_rows(rendered):
+    path, model = rendered["zh"]
+    book = openpyxl.load_workbook(path)
+    customers = book["客户"]
+    last = 3 + len(model.tables["customers"])
+    assert customers.freeze_panes == "A4"
+    assert customers.auto_filter.ref == f"A3:N{last}"
+    assert {str(cf.sqref) for cf in customers.conditional_formatting} == {f"I4:J{last}"}
+    assert customers.print_title_rows.replace("$", "") == "3:3"
+    # the row below each table moved down: the Trend churn rows follow the periods and the chart
+    trend = book["趋势"]
+    periods = [trend.cell(row=r, column=1).value for r in range(6, 9)]
+    assert periods == ["2025Q4", "2026Q1", "2026Q2"]
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 5  # grades, categories, weakness, pareto, trend: native charts
+
+
+def test_injection_payloads_stay_text(injected):
+    source, before, out = injected
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before  # the input is untouched
+    book = openpyxl.load_workbook(out)
+    texts = {c.value: c.data_type for s in book.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)}
+    for payload in INJECTIONS:
+        assert texts.get(payload) == "s", payload
+    # and in the file itself: no formula element anywhere, payloads stored as inline strings
+    for name, xml in _sheet_xml(out).items():
+        assert "<f>" not in xml and "<f " not in xml, name
+    customers = _sheet_xml(out)["客户"]
+    assert "HYPERLINK" in customers and 't="inlineStr"' in customers
+
+
+def test_refuses_the_input_and_leaves_no_file_on_failure(tmp_path, zh_model, monkeypatch):
+    copy = tmp_path / "survey.xlsx"
+    copy.write_bytes(ZH.read_bytes())
+    with pytest.raises(OutputError):
+        render_xlsx(zh_model, copy, inputs=[copy])
+    assert copy.read_bytes() == ZH.read_bytes()
+
+    out = tmp_path / "report.xlsx"
+    out.write_bytes(b"previous report")
+
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"half a workbook")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        render_xlsx(zh_model, out)
+    assert out.read_bytes() == b"previous report"  # the previous file survives
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx", "survey.xlsx"]  # no temp file left
+    fresh = tmp_path / "fresh.xlsx"
+    with pytest.raises(OSError):
+        render_xlsx(zh_model, fresh)
+    assert not fresh.exists()
+
+
+def test_user_modified_template_still_renders(tmp_path, zh_model):
+    book = openpyxl.load_workbook(default_template("zh"))
+    customers = book["客户"]
+    customers.move_range("A3:N4", rows=3, cols=1)  # table moved down and right
+    customers.freeze_panes = "B7"
+    customers.auto_filter.ref = "B6:O7"
+    customers["B6"].font = openpyxl.styles.Font(name="Arial", bold=True, color="FF0000")
+    customers["J7"].number_format = "0.0"  # the user's format wins over the model's
+    customers["A1"].value = "我们的客户 {{ kpi.period }}：{{ kpi.scored }} 家"
+    del book["趋势"]
+    template = tmp_path / "mine.xlsx"
+    book.save(template)
+    out = render_xlsx(zh_model, tmp_path / "out.xlsx", template=template)
+    sheet = openpyxl.load_workbook(out)["客户"]
+    assert sheet["A1"].value == f"我们的客户 2026Q2：{zh_model.fields['kpi']['scored'].value} 家"
+    assert sheet["B6"].value == "排名" and sheet["B6"].font.color.rgb.endswith("FF0000")
+    first = zh_model.tables["customers"].rows[0]
+    assert sheet["C7"].value == first["customer_id"]
+    assert math.isclose(sheet["J7"].value, first["final"]) and sheet["J7"].number_format == "0.0"
+    last = 6 + len(zh_model.tables["customers"])
+    assert sheet.cell(row=last, column=3).value == zh_model.tables["customers"].rows[-1]["customer_id"]
+    assert sheet.freeze_panes == "B7" and sheet.auto_filter.ref == f"B6:O{last}"
+
+
+def test_template_problems_are_reported_together(tmp_path, zh_model):
+    book = openpyxl.load_workbook(default_template("en"))
+    book["Overview"]["H1"] = "{{ kpi.no_such_value }}"
+    book["Overview"]["H2"] = "{% chart no_such_chart %}"
+    book["Customers"]["P4"] = "{{ c.no_such_column }}"
+    template = tmp_path / "bad.xlsx"
+    book.save(template)
+    out = tmp_path / "out.xlsx"
+    with pytest.raises(ReportTemplateError) as info:
+        render_xlsx(zh_model, out, template=template)
+    problems = "\n".join(info.value.problems)
+    assert "Overview!H1" in problems and "Overview!H2" in problems and "Customers!P4" in problems
+    assert len(info.value.problems) == 3  # the bad column is reported once, not once per customer
+    assert not out.exists()
+
+
+def test_committed_templates_match_their_builder(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "templates"))
+    import build_report_templates
+
+    assert build_report_templates.main(["--check"]) == 0
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_renders_pages(rendered, soffice, tmp_path):
+    from libreoffice import pdf_pages, to_pdf
+
+    for lang, (path, _) in rendered.items():
+        pdf = to_pdf(path, tmp_path)
+        assert pdf_pages(pdf) >= 6, lang  # at least one page per sheet

@@ -1,0 +1,323 @@
+"""Build (or check) the report templates ``report_zh.xlsx`` and ``report_en.xlsx``.
+
+The templates are ordinary Excel workbooks with Jinja2 placeholders (syntax:
+``csat_xl/report/render_xlsx.py`` and ``docs/report.md``).  This script is
+the reproducible source of the shipped ones: one layout, written here as
+data, in both languages, with captions and column headers taken from the
+report model itself (so a header always matches what the model calls the
+column).  Users restyle the generated files in Excel and pass them with
+``csat-xl report --template``.
+
+    python templates/build_report_templates.py          # write templates/ and csat_xl/report/templates/
+    python templates/build_report_templates.py --check  # exit 1 when a committed template differs
+
+Output goes to ``templates/report_<lang>.xlsx`` and the package copy
+``csat_xl/report/templates/report_<lang>.xlsx`` (package data, so an
+installed csat-xl finds it).  ``--check`` compares content (cells, styles,
+merged cells, conditional formatting, widths, print setup), not bytes:
+.xlsx files carry zip timestamps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import openpyxl  # noqa: E402
+from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+
+from csat_xl import labels  # noqa: E402
+from csat_xl.aggregation import COMPLAINT_DIMENSIONS  # noqa: E402
+from csat_xl.report.captions import caption  # noqa: E402
+from csat_xl.report.model import build_report  # noqa: E402
+from csat_xl.report.render_xlsx import GRADE_COLORS  # noqa: E402
+
+OUT_DIRS = (ROOT / "templates", ROOT / "csat_xl" / "report" / "templates")
+SAMPLE = ROOT / "csat_xl" / "data" / "pvc_2026Q2_zh.xlsx"
+FONTS = {"zh": "Microsoft YaHei", "en": "Calibri"}
+NAVY, LIGHT, GREY = "1F3864", "D9E1F2", "808080"
+
+
+@dataclass
+class Look:
+    """Named cell styles of one language (fonts differ by language)."""
+
+    lang: str
+
+    def font(self, **kw) -> Font:
+        return Font(name=FONTS[self.lang], **kw)
+
+    def apply(self, cell, kind: str) -> None:
+        thin = Side(style="thin", color="BFBFBF")
+        box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        if kind == "title":
+            cell.font = self.font(size=16, bold=True, color=NAVY)
+        elif kind == "subtitle":
+            cell.font = self.font(size=9, color=GREY)
+        elif kind == "heading":
+            cell.font = self.font(size=12, bold=True, color=NAVY)
+        elif kind == "header":
+            cell.font = self.font(size=10, bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", start_color=NAVY, end_color=NAVY)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.border = box
+        elif kind in ("text", "number", "wrap"):
+            cell.font = self.font(size=10)
+            cell.border = box
+            cell.alignment = Alignment(vertical="top", wrap_text=kind == "wrap", horizontal="right" if kind == "number" else None)
+        elif kind == "label":
+            cell.font = self.font(size=10, bold=True)
+            cell.fill = PatternFill("solid", start_color=LIGHT, end_color=LIGHT)
+            cell.border = box
+        elif kind == "kpi":
+            cell.font = self.font(size=11, bold=True)
+            cell.border = box
+            cell.alignment = Alignment(horizontal="right")
+        elif kind == "note":
+            cell.font = self.font(size=10, italic=True, color=GREY)
+
+
+class SheetWriter:
+    """Writes one template sheet row by row; remembers row blocks for print titles."""
+
+    def __init__(self, book, key: str, look: Look, model, widths: list[float], landscape: bool = False):
+        self.lang = look.lang
+        self.sheet = book.create_sheet(caption(f"sheet.{key}", self.lang))
+        self.look, self.model = look, model
+        self.sheet.sheet_view.showGridLines = False
+        for i, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(i)].width = width
+        setup = self.sheet.page_setup
+        setup.orientation = "landscape" if landscape else "portrait"
+        setup.paperSize = self.sheet.PAPERSIZE_A4
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        self.sheet.print_options.horizontalCentered = True
+        self.sheet.page_margins.left = self.sheet.page_margins.right = 0.5
+        footer = "第 &P 页，共 &N 页" if self.lang == "zh" else "Page &P of &N"
+        self.sheet.oddFooter.center.text = footer
+        self.sheet.oddFooter.right.text = "&A"
+        self.width = len(widths)
+
+    def put(self, row: int, col: int, value, kind: str = "text"):
+        cell = self.sheet.cell(row=row, column=col, value=value)
+        self.look.apply(cell, kind)
+        return cell
+
+    def title(self, text: str, subtitle: str | None = None) -> None:
+        self.put(1, 1, text, "title")
+        self.sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=self.width)
+        self.sheet.row_dimensions[1].height = 26
+        if subtitle:
+            self.put(2, 1, subtitle, "subtitle")
+            self.sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=self.width)
+
+    def table(self, row: int, key: str, columns: list[str], var: str = "r", heading: str | None = None,
+              headers: dict[str, str] | None = None, wrap: tuple[str, ...] = ()) -> int:
+        """Heading (optional), header row and the row block of model table ``key``; returns the loop row."""
+        table = self.model.tables[key]
+        if heading is not None:
+            self.put(row, 1, heading, "heading")
+            row += 1
+        for col, name in enumerate(columns, start=1):
+            label = (headers or {}).get(name) or table.column(name).label
+            self.put(row, col, label, "header")
+        self.sheet.row_dimensions[row].height = 30
+        loop = row + 1
+        for col, name in enumerate(columns, start=1):
+            kind = "wrap" if name in wrap else ("number" if table.column(name).number_format else "text")
+            prefix = f"{{% for {var} in {key} %}}" if col == 1 else ""
+            self.put(loop, col, f"{prefix}{{{{ {var}.{name} }}}}", kind)
+        return loop
+
+    def fields(self, row: int, namespace: str, keys: list[str]) -> int:
+        for offset, key in enumerate(keys):
+            field = self.model.fields[namespace][key]
+            self.put(row + offset, 1, field.label, "label")
+            self.put(row + offset, 2, f"{{{{ {namespace}.{key} }}}}", "kpi")
+        return row + len(keys)
+
+    def grade_colours(self, ref: str, grade_cell: str) -> None:
+        """Fill ``ref`` by the grade written in ``grade_cell`` (relative row), in this language."""
+        for grade in labels.GRADES:
+            colour = GRADE_COLORS[grade.zh]
+            rule = FormulaRule(formula=[f'{grade_cell}="{grade.text(self.lang)}"'],
+                               fill=PatternFill("solid", start_color=colour, end_color=colour))
+            self.sheet.conditional_formatting.add(ref, rule)
+
+
+def build(lang: str) -> openpyxl.Workbook:
+    model = build_report(SAMPLE, lang=lang)
+    c = lambda key: caption(key, lang)  # noqa: E731
+    look = Look(lang)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    generated = f"{c('kpi.source')}: {{{{ kpi.source }}}}    {c('kpi.generated_at')}: {{{{ kpi.generated_at.strftime('%Y-%m-%d %H:%M') }}}}"
+
+    # --- Overview
+    s = SheetWriter(book, "overview", look, model, [28, 14, 13, 12, 13, 12])
+    s.title(f"{c('title')} {{{{ kpi.period }}}}", generated)
+    s.put(4, 1, c("block.targets"), "heading")
+    for col, key in enumerate(["target.measure", "target.value", "kpi.completion_value", "target.attained", "kpi.target_value", "target.attained"], start=1):
+        s.put(5, col, c(key), "header")
+    for row, (label, value, low, low_ok, high, high_ok) in enumerate([
+        ("kpi.csi", "csi", "completion_value", "csi_completion", "target_value", "csi_target"),
+        ("kpi.satisfaction_rate", "satisfaction_rate", "completion_rate", "rate_completion", "target_rate", "rate_target"),
+    ], start=6):
+        s.put(row, 1, c(label), "label")
+        for col, key in enumerate([value, low, low_ok, high, high_ok], start=2):
+            s.put(row, col, f"{{{{ kpi.{key} }}}}", "kpi")
+    for text, colour in ((c("attained"), "006100"), (c("not_attained"), "9C0006")):
+        s.sheet.conditional_formatting.add("D6:D7 F6:F7", CellIsRule(operator="equal", formula=[f'"{text}"'], font=Font(bold=True, color=colour)))
+    s.put(9, 1, c("block.headline"), "heading")
+    s.fields(10, "kpi", ["period", "customers", "scored", "not_surveyed", "not_visited", "csi", "csi_weighted",
+                         "satisfaction_rate", "complaints", "closure_rate"])
+    loop = s.table(21, "grades", ["grade", "count", "share"], "g", heading=c("block.grades"))
+    s.grade_colours(f"A{loop}", f"$A{loop}")
+    s.put(21, 4, "{% chart grades width=12 height=6.5 %}")
+    loop = s.table(35, "categories", ["category", "weight", "mean_questionnaire", "mean_visit", "mean_blended", "weakness"], "k",
+                   heading=c("block.categories"))
+    s.put(loop + 2, 1, "{% chart categories width=17 height=7 %}")
+
+    # --- Customers
+    columns = ["rank", "customer_id", "customer_name", "region", "questionnaire", "visit", "preliminary", "adjustment",
+               "final", "grade", "flags", "respondents", "visits", "complaints"]
+    s = SheetWriter(book, "customers", look, model, [6, 10, 30, 8, 10, 10, 11, 11, 10, 11, 18, 9, 9, 9], landscape=True)
+    s.title(f"{c('title.customers')} {{{{ kpi.period }}}}", generated)
+    loop = s.table(3, "customers", columns, "c")
+    s.sheet.freeze_panes = f"A{loop}"
+    s.sheet.auto_filter.ref = f"A{loop - 1}:{get_column_letter(len(columns))}{loop}"
+    s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
+    s.grade_colours(f"I{loop}:J{loop}", f"$J{loop}")
+
+    # --- Items
+    s = SheetWriter(book, "items", look, model, [14, 16, 12, 12, 12, 10, 12, 12, 12, 11, 10], landscape=True)
+    s.title(f"{c('title.items')} {{{{ kpi.period }}}}", generated)
+    s.table(3, "categories", ["category", "category_weight", "item_weight_sum", "weight", "mean_questionnaire", "mean_visit",
+                              "mean_blended", "weakness"], "k", heading=c("block.categories"))
+    loop = s.table(7, "items", ["category", "item", "item_weight", "category_weight", "weight", "answers", "mean_questionnaire",
+                                "mean_visit", "mean_blended", "weakness", "weakness_rank"], "i", heading=c("block.items"))
+    s.sheet.conditional_formatting.add(f"J{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F8696B"))
+    loop = s.table(11, "weaknesses", ["weakness_rank", "item", "category", "weight", "mean_blended", "weakness"], "w",
+                   heading=c("chart.weakness"))
+    s.put(loop + 2, 1, "{% chart weakness width=20 height=7.5 %}")
+    s.sheet.print_title_rows = None
+
+    # --- Complaints
+    s = SheetWriter(book, "complaints", look, model, [22, 9, 10, 13, 3, 12])
+    s.title(f"{c('title.complaints')} {{{{ kpi.period }}}}", generated)
+    s.fields(3, "kpi", ["complaints", "closure_rate"])
+    s.put(5, 1, f"{{{{ '' if pareto else '{c('no_complaints')}' }}}}", "note")
+    dimension_header = {d: labels.COLUMNS["complaints"][[x.key for x in labels.COLUMNS["complaints"]].index(d)].text(lang)
+                        for d in COMPLAINT_DIMENSIONS}
+    loop = s.table(7, "pareto", ["name", "count", "share", "cumulative_share"], "p", heading=c("block.pareto"),
+                   headers={"name": dimension_header["category"]})
+    s.put(7, 6, "{% chart pareto width=15 height=8 %}")
+    row = loop + 2
+    for dimension in COMPLAINT_DIMENSIONS:
+        loop = s.table(row, f"complaints_by_{dimension}", ["name", "count", "share", "adjustment"], "d",
+                       heading=c(f"block.by_{dimension}"), headers={"name": dimension_header[dimension]})
+        row = loop + 2
+
+    # --- Trend (only with previous periods)
+    s = SheetWriter(book, "trend", look, model, [12, 26, 12, 40, 12, 12, 10, 10, 24], landscape=True)
+    s.title(f"{c('title.trend')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 9, "{% sheet_if has_trend %}", "note")
+    loop = s.table(4, "periods", ["period", "csi", "csi_delta", "csi_weighted", "satisfaction_rate", "rate_delta", "scored",
+                                  "complaints", "file"], "t", heading=c("block.periods"))
+    s.put(loop + 2, 1, "{% chart trend width=18 height=7.5 %}")
+    loop = s.table(loop + 18, "churn", ["customer_id", "customer_name", "consecutive_periods", "history", "latest_final", "grade"],
+                   "x", heading=c("block.churn"), wrap=("history",))
+    s.grade_colours(f"E{loop}:F{loop}", f"$F{loop}")
+    s.put(loop + 1, 1, f"{{{{ '' if churn else '{c('no_churn')}' }}}}", "note")
+
+    # --- Data quality
+    s = SheetWriter(book, "data_quality", look, model, [8, 24, 10, 12, 18, 70], landscape=True)
+    s.title(f"{c('title.data_quality')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 1, f"{{{{ '' if findings else '{c('no_findings')}' }}}}", "note")
+    loop = s.table(4, "findings", ["severity", "file", "sheet", "cell", "value", "message"], "f", wrap=("message", "value"))
+    s.sheet.freeze_panes = f"A{loop}"
+    s.sheet.auto_filter.ref = f"A{loop - 1}:F{loop}"
+    s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
+    for severity, colour in (("error", "F8696B"), ("warning", "FFEB84")):
+        text = labels.SEVERITY[severity].text(lang)
+        s.sheet.conditional_formatting.add(f"A{loop}", FormulaRule(formula=[f'$A{loop}="{text}"'],
+                                                                   fill=PatternFill("solid", start_color=colour, end_color=colour)))
+
+    # --- Method
+    s = SheetWriter(book, "method", look, model, [20, 30, 16, 18, 16, 66])
+    s.title(f"{c('title.method')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 1, c("block.record"), "heading")
+    s.fields(4, "record", ["version", "generated_at", "weight_mode", "language", "source", "sha256"])
+    for row in range(4, 10):
+        s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+    loop = s.table(11, "inputs", ["role", "file", "period", "sha256"], "f", heading=c("block.inputs"))
+    for r in (loop - 1, loop):
+        s.sheet.merge_cells(f"D{r}:F{r}")
+    loop = s.table(loop + 2, "weights", ["category", "category_weight", "item", "item_weight", "weight", "scale"], "w",
+                   heading=c("block.weights"))
+    loop = s.table(loop + 2, "settings", ["setting", "value"], "s", heading=c("block.settings"))
+    s.table(loop + 2, "scales", ["scale", "label", "value"], "q", heading=c("block.scales"))
+
+    book.active = 0
+    book.properties.creator = "csat-xl"
+    book.properties.title = c("title")
+    return book
+
+
+def fingerprint(book: openpyxl.Workbook) -> list:
+    """What a template says, independent of zip timestamps: compare two of these."""
+    out = []
+    for sheet in book.worksheets:
+        cells = sorted(
+            (c.coordinate, c.value, c.number_format, c.font.b, c.font.sz, c.font.name, c.font.color.rgb if c.font.color else None,
+             c.fill.fgColor.rgb if c.fill and c.fill.fill_type else None, c.alignment.wrap_text)
+            for row in sheet.iter_rows() for c in row if c.value is not None or c.has_style
+        )
+        cf = sorted((str(cf.sqref), tuple(tuple(r.formula or ()) for r in cf.rules)) for cf in sheet.conditional_formatting)
+        widths = sorted((k, d.width) for k, d in sheet.column_dimensions.items())
+        out.append((sheet.title, cells, sorted(str(r) for r in sheet.merged_cells.ranges), cf, widths, sheet.freeze_panes,
+                    sheet.auto_filter.ref, sheet.print_title_rows, sheet.page_setup.orientation))
+    return out
+
+
+def _reloaded(book: openpyxl.Workbook) -> openpyxl.Workbook:
+    """``book`` as it reads back from a file (what the committed template is compared with)."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return openpyxl.load_workbook(buffer)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with the committed templates instead of writing")
+    args = parser.parse_args(argv)
+    stale = []
+    for lang in ("zh", "en"):
+        book = build(lang)
+        for folder in OUT_DIRS:
+            path = folder / f"report_{lang}.xlsx"
+            if args.check:
+                if not path.exists() or fingerprint(openpyxl.load_workbook(path)) != fingerprint(_reloaded(book)):
+                    stale.append(path)
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                book.save(path)
+                print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print("out of date (run templates/build_report_templates.py): " + ", ".join(str(p.relative_to(ROOT)) for p in stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
