@@ -229,6 +229,28 @@ def demo(lang: LangOption = None) -> None:
     print_scores(scores, Format.table, language, sample.name)
 
 
+addin_app = typer.Typer(no_args_is_help=True, help="The Excel add-in (ribbon tab 满意度 CSAT). Excel 加载项。")
+app.add_typer(addin_app, name="addin")
+
+
+@addin_app.command("install")
+def addin_install(
+    xlam: Annotated[Optional[Path], typer.Option("--xlam", help="The built csat_xl.xlam (default: the bundled or built one).")] = None,
+    lang: LangOption = None,
+) -> None:
+    """Put csat_xl.xlam where Excel loads it (Windows); elsewhere say what to use. 安装 Excel 加载项。"""
+    from .actions import install
+
+    language = _lang(lang)
+    if not sys.platform.startswith("win"):
+        stdout.print(install.say("not_windows", language), highlight=False)
+        raise typer.Exit(1)
+    done = run_guarded(lambda: install.install(xlam, lang=language), language)
+    stdout.print(install.say("installed", language, xlam=done.xlam.name, folder=done.xlam.parent), highlight=False)
+    if done.python:
+        stdout.print(install.say("interpreter", language, python=done.python, config=done.config), highlight=False)
+
+
 def main() -> None:
     try:
         app()

@@ -339,3 +339,330 @@ def test_scripts_are_registered_for_the_task_pane():
     meta = {m["function_name"]: m for m in xlwings.server.custom_scripts_meta(scripts)}
     assert set(meta) == set(scripts.SCRIPTS)
     assert meta["validate"]["name"] == "校验 Validate"
+
+
+# --- classic desktop: a recording test double of xw.Book ----------------------------------------
+class FakeRange:
+    """Just enough of ``xw.Range``: reads from, and records writes to, its :class:`FakeSheet`."""
+
+    def __init__(self, sheet: "FakeSheet", first: tuple[int, int], last: tuple[int, int] | None = None):
+        self.sheet, self.first, self.last = sheet, first, last or first
+
+    row = property(lambda self: self.first[0])
+    column = property(lambda self: self.first[1])
+
+    def options(self, **options):
+        self.sheet.book.log.append(("options", self.sheet.name, options))
+        return self
+
+    @property
+    def value(self):
+        (r1, c1), (r2, c2) = self.first, self.last
+        return [[self.sheet.cells.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+
+    @value.setter
+    def value(self, rows):
+        self.sheet.book.log.append(("value", self.sheet.name, self.first))
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                self.sheet.cells[(self.first[0] + i, self.first[1] + j)] = v
+
+    def _format(self, kind, value):
+        self.sheet.book.log.append((kind, self.sheet.name, self.first, self.last, value))
+
+    number_format = property(None, lambda self, v: self._format("number_format", v))
+    color = property(None, lambda self, v: self._format("color", v))
+    column_width = property(None, lambda self, v: self._format("column_width", v))
+
+    @property
+    def font(self):
+        rng = self
+
+        class Font:
+            bold = property(None, lambda _, v: rng._format("bold", v))
+            size = property(None, lambda _, v: rng._format("size", v))
+
+        return Font()
+
+    def select(self):
+        self.sheet.book.selection = (self.sheet.name, self.first)
+
+
+class FakeSheet:
+    def __init__(self, book: "FakeBook", name: str, cells: dict | None = None):
+        self.book, self.name, self.cells = book, name, dict(cells or {})
+
+    @property
+    def used_range(self):
+        if not self.cells:
+            return FakeRange(self, (1, 1))
+        rows, cols = [r for r, _ in self.cells], [c for _, c in self.cells]
+        return FakeRange(self, (min(rows), min(cols)), (max(rows), max(cols)))
+
+    def range(self, first, last=None):
+        if isinstance(first, str):
+            col, row = openpyxl.utils.cell.coordinate_from_string(first)
+            first = (row, openpyxl.utils.column_index_from_string(col))
+        return FakeRange(self, first, last)
+
+    def clear(self):
+        self.book.log.append(("clear", self.name))
+        self.cells = {}
+
+    def activate(self):
+        self.book.active_sheet = self.name
+
+
+class FakeSheets(list):
+    def __init__(self, book):
+        super().__init__()
+        self.book = book
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return next(s for s in self if s.name == key)
+        return list.__getitem__(self, key)
+
+    def add(self, name, after=None):
+        self.book.log.append(("add", name))
+        sheet = FakeSheet(self.book, name)
+        self.insert(self.index(after) + 1 if after is not None else len(self), sheet)
+        return sheet
+
+
+class FakeBooks:
+    def __init__(self):
+        self.opened: list[str] = []
+        self.active = None
+
+    def open(self, path):
+        self.opened.append(path)
+
+
+class FakeApp:
+    def __init__(self):
+        self.books = FakeBooks()
+        self.engine = type("Engine", (), {"type": "desktop", "name": "excel"})()
+
+
+class FakeBook:
+    """A desktop workbook as classic xlwings shows it, loaded from an .xlsx; records every write."""
+
+    def __init__(self, path: Path, fullname: str | None = None, app: FakeApp | None = None):
+        self.name = path.name
+        self.fullname = fullname if fullname is not None else str(path)
+        self.app = app or FakeApp()
+        self.log: list[tuple] = []
+        self.selection = None
+        self.active_sheet = None
+        self.sheets = FakeSheets(self)
+        if path.exists():
+            wb = openpyxl.load_workbook(path, data_only=True)
+            for ws in wb.worksheets:
+                cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+                self.sheets.append(FakeSheet(self, ws.title, cells))
+
+    def writes(self, kind: str) -> list[tuple]:
+        return [entry for entry in self.log if entry[0] == kind]
+
+
+def _sheet_rows(sheet: FakeSheet) -> list[list[Any]]:
+    return FakeRange(sheet, *(lambda u: (u.first, u.last))(sheet.used_range)).value
+
+
+def test_classic_validate_writes_findings_into_the_book(workbooks):
+    from csat_xl.actions import classic
+
+    book = FakeBook(workbooks["bad"])
+    findings = classic.validate(book)
+    sheet = book.sheets[texts.FINDINGS_SHEET.zh]
+    rows = _sheet_rows(sheet)
+    cells = {row[2] for row in rows[4:]}
+    assert {"问卷!D2", "问卷!E3", "问卷!F4"} <= cells
+    assert len(rows) - 4 == len(findings)
+    assert book.active_sheet == sheet.name and book.selection == (sheet.name, (1, 1))
+    # errors are read as their text (err_to_str), one value write per block
+    assert all(options.get("err_to_str") for _, _, options in book.writes("options"))
+    assert len(book.writes("value")) == 2
+
+
+def test_classic_buttons_use_the_active_workbook_when_called_from_the_addin(workbooks, monkeypatch):
+    from csat_xl.actions import classic
+
+    user = FakeBook(workbooks["worked"])
+    addin = FakeBook(Path("csat_xl.xlam"), fullname=r"C:\Users\q\AppData\Roaming\Microsoft\Excel\XLSTART\csat_xl.xlam", app=user.app)
+    user.app.books.active = user
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: addin))
+    classic.refresh_results()
+    rows = _sheet_rows(user.sheets[texts.RESULTS_SHEET.zh])
+    by_id = {r[0]: r for r in rows[1:]}
+    assert by_id["C004"][6] == pytest.approx(WORKED_FINAL["C004"], abs=5e-4)
+    assert addin.log == []
+
+
+def test_classic_build_report_on_invalid_input_writes_no_file(workbooks, tmp_path):
+    from csat_xl.actions import classic
+
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbooks["bad"].read_bytes())
+    book = FakeBook(path)
+    assert classic.build_report(book) is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]
+    assert book.app.books.opened == []
+    assert texts.FINDINGS_SHEET.zh in [s.name for s in book.sheets]
+
+
+def test_classic_build_report_needs_a_saved_workbook(workbooks):
+    from csat_xl.actions import classic
+    from csat_xl.findings import OutputError
+
+    book = FakeBook(workbooks["worked"], fullname="工作簿1")
+    with pytest.raises(OutputError, match="保存"):
+        classic.build_report(book)
+
+
+# --- ribbon, VBA callbacks and the .xlam ---------------------------------------------------------------
+CLASSIC = ROOT / "addin" / "classic"
+OFFICEJS = ROOT / "addin" / "officejs"
+CUSTOM_UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
+ACTION_LABELS = ["生成报告 Build report", "新建模板 New template", "校验 Validate", "刷新结果 Refresh"]
+
+
+def _ribbon_buttons() -> list:
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(CLASSIC / "customUI14.xml").getroot()
+    tab = root.find(f"{CUSTOM_UI_NS}ribbon/{CUSTOM_UI_NS}tabs/{CUSTOM_UI_NS}tab")
+    assert tab.get("label") == "满意度 CSAT"
+    return list(tab.iter(f"{CUSTOM_UI_NS}button"))
+
+
+def test_ribbon_buttons_and_their_vba_callbacks():
+    import re
+
+    buttons = _ribbon_buttons()
+    assert [b.get("label") for b in buttons] == [*ACTION_LABELS, "导入函数 Import functions"]
+    vba = (CLASSIC / "csat_xl_ribbon.bas").read_bytes()
+    vba.decode("ascii")  # the VBA editor imports modules in the ANSI code page
+    subs = dict(re.findall(r"Sub (\w+)\(control As IRibbonControl\)\s*\n\s*RunPython \"([^\"]+)\"", vba.decode()))
+    assert {b.get("onAction") for b in buttons} == set(subs)
+    for command in subs.values():
+        module, function = re.fullmatch(r"import ([\w.]+) as a; a\.(\w+)\(\)", command).groups()
+        assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_inject_custom_ui_into_an_xlam(tmp_path):
+    import zipfile
+    from xml.etree import ElementTree
+
+    from csat_xl.actions import xlam
+
+    package = tmp_path / "csat_xl.xlam"
+    package.write_bytes((Path(xw.__file__).parent / "quickstart_addin.xlam").read_bytes())
+    before = {i.filename: i.CRC for i in zipfile.ZipFile(package).infolist()}
+    ribbon = (CLASSIC / "customUI14.xml").read_bytes()
+    xlam.inject_custom_ui(package, ribbon)
+    xlam.inject_custom_ui(package, ribbon)  # rebuilding replaces, never duplicates
+    with zipfile.ZipFile(package) as z:
+        assert z.testzip() is None
+        assert z.read(xlam.CUSTOM_UI_PART) == ribbon
+        after = {i.filename: i.CRC for i in z.infolist()}
+        rels = ElementTree.fromstring(z.read("_rels/.rels"))
+        types = z.read("[Content_Types].xml").decode()
+    assert set(after) == set(before) | {xlam.CUSTOM_UI_PART}
+    assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+    ui = [r for r in rels if r.get("Type") == xlam.CUSTOM_UI_REL_TYPE]
+    assert [r.get("Target") for r in ui] == [xlam.CUSTOM_UI_PART]
+    assert len({r.get("Id") for r in rels}) == len(rels)
+    assert 'Extension="xml"' in types
+    # a broken ribbon is refused and the add-in left as it was
+    with pytest.raises(ElementTree.ParseError):
+        xlam.inject_custom_ui(package, b"<customUI>")
+    assert zipfile.ZipFile(package).read(xlam.CUSTOM_UI_PART) == ribbon
+
+
+def test_vba_module_of_the_addin_names_the_project():
+    from csat_xl.actions import xlam
+
+    module = xlam.custom_addin_module()
+    assert 'Public Const PROJECT_NAME As String = "csat_xl"' in module
+    assert "Public Function RunPython(" in module
+
+
+# --- the Office add-in ---------------------------------------------------------------------------------
+def test_manifest_buttons_are_bound_to_scripts():
+    import re
+    from xml.etree import ElementTree
+
+    root = ElementTree.parse(OFFICEJS / "manifest.xml").getroot()
+    ids = [e.get("id") for e in root.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    defined = {e.get("id") for e in root.iter() if e.tag.endswith(("}String", "}Url", "}Image")) and e.get("id")}
+    assert {e.get("resid") for e in root.iter() if e.get("resid")} <= defined
+    ov = "{http://schemas.microsoft.com/office/taskpaneappversionoverrides}"
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    strings = {e.get("id"): e.get("DefaultValue") for e in root.iter() if e.tag.endswith("}String")}
+    tab = next(root.iter(f"{ov}CustomTab"))
+    assert strings[tab.find(f"{ov}Label").get("resid")] == "满意度 CSAT"
+    buttons = [c for c in tab.iter(f"{ov}Control") if c.get(xsi) == "Button"]
+    assert [strings[b.find(f"{ov}Label").get("resid")] for b in buttons] == ACTION_LABELS
+    functions = [b.find(f"{ov}Action/{ov}FunctionName").text for b in buttons]
+    assert all(b.find(f"{ov}Action").get(xsi) == "ExecuteFunction" for b in buttons)
+    glue = (OFFICEJS / "commands.js").read_text(encoding="utf-8")
+    bound = dict(re.findall(r'Office\.actions\.associate\("(\w+)", \(event\) => runCsatScript\("(\w+)", event\)\)', glue))
+    assert set(bound) == set(functions)
+    assert sorted(bound.values()) == sorted(scripts.SCRIPTS)
+
+
+def test_commands_js_is_valid_javascript():
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    done = subprocess.run([node, "--check", str(OFFICEJS / "commands.js")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+# --- csat-xl addin install -------------------------------------------------------------------------------
+def test_install_copies_into_xlstart_and_sets_the_interpreter(tmp_path):
+    from csat_xl.actions import install
+
+    built = tmp_path / "dist" / "csat_xl.xlam"
+    built.parent.mkdir()
+    built.write_bytes(b"PK-addin")
+    env = {"APPDATA": str(tmp_path / "Roaming"), "USERPROFILE": str(tmp_path / "home")}
+    done = install.install(built, platform="win32", env=env, python=r"C:\Python311\python.exe")
+    target = tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "csat_xl.xlam"
+    assert done.xlam == target and target.read_bytes() == b"PK-addin"
+    config = tmp_path / "home" / ".csat_xl" / "csat_xl.conf"
+    assert config.read_text(encoding="utf-8") == '"INTERPRETER_WIN","C:\\Python311\\python.exe"\n'
+    # a second install keeps the user's choice
+    again = install.install(built, platform="win32", env=env, python="other")
+    assert again.python is None and config.read_text(encoding="utf-8").count("INTERPRETER_WIN") == 1
+
+
+def test_cli_addin_install_branches(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from csat_xl.cli import app
+
+    runner = CliRunner()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    result = runner.invoke(app, ["addin", "install", "--lang", "en"])
+    assert result.exit_code == 1 and "xlwings Lite" in result.output and "Windows" in result.output
+    result = runner.invoke(app, ["addin", "install", "--lang", "zh"])
+    assert result.exit_code == 1 and "只适用于 Windows" in result.output
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path / "home"))
+    result = runner.invoke(app, ["addin", "install", "--xlam", str(tmp_path / "missing.xlam"), "--lang", "en"])
+    assert result.exit_code == 1 and "not found" in result.output
+    built = tmp_path / "csat_xl.xlam"
+    built.write_bytes(b"PK")
+    result = runner.invoke(app, ["addin", "install", "--xlam", str(built), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "csat_xl.xlam").exists()
+    assert "Restart Excel" in result.output
