@@ -237,10 +237,10 @@ def test_band_flip_risk_constructed():
         ["B", "r2", *([85] * 9)],
         ["C", "r1", *([50] * 9)],  # C: one respondent → not assessed
     ]
-    risk = st.band_flip_risk(score(_survey(rows)), resamples=4000, seed=11).set_index("customer_id")
+    risk = st.band_flip_risk(score(_survey(rows))).set_index("customer_id")
     assert set(risk.index) == {"A", "B"}
-    # P(both draws the same respondent) = 1/2 → grade 很满意 (100) or 比较满意 (60)
-    assert risk.loc["A", "flip_probability"] == pytest.approx(0.5, abs=0.03)
+    # P(both draws the same respondent) = 1/2 → grade 很满意 (100) or 比较满意 (60); exact for 2 respondents
+    assert risk.loc["A", "flip_probability"] == pytest.approx(0.5, abs=1e-12)
     assert risk.loc["A", "grade"] == "satisfied" and risk.loc["A", "final"] == pytest.approx(80.0)
     assert (risk.loc["A", "low"], risk.loc["A", "high"]) == (60.0, 100.0)
     assert risk.loc["B", "flip_probability"] == 0.0
@@ -253,8 +253,64 @@ def test_band_flip_uses_visit_and_complaints():
     scores = score(_survey(rows, extra=visits))
     # F = 0.6·95 + 0.4·Q − 5 with Q ∈ {100, 80, 60}: 92, 84, 76 → grade 满意 flips only when Q = 100
     assert scores.customers.set_index("customer_id").loc["A", "final"] == pytest.approx(84.0)
-    risk = st.band_flip_risk(scores, resamples=4000, seed=3).set_index("customer_id")
-    assert risk.loc["A", "flip_probability"] == pytest.approx(0.25, abs=0.03)
+    risk = st.band_flip_risk(scores).set_index("customer_id")
+    assert risk.loc["A", "flip_probability"] == pytest.approx(0.25, abs=1e-12)
+
+
+def _brute_force_flip(scores, customer):
+    """Every one of the k^k ordered resamples of a customer's respondents, scored
+    with the core's steps one at a time (independent of the count-pattern algebra)."""
+    from itertools import product
+
+    from csat_xl.scoring import adjust, blend, weighted_mean
+
+    survey = scores.survey
+    rows = survey.questionnaire[survey.questionnaire["customer_id"] == customer][ITEMS].to_numpy(dtype=float)
+    me = scores.customers.set_index("customer_id").loc[customer]
+    k, finals = len(rows), []
+    for pick in product(range(k), repeat=k):
+        drawn = rows[list(pick)]
+        with np.errstate(all="ignore"), __import__("warnings").catch_warnings():
+            __import__("warnings").simplefilter("ignore")
+            means = np.nanmean(drawn, axis=0)
+        q = weighted_mean(means[None, :], survey.scheme.weights)[0]
+        f, _ = adjust(blend(np.array([me["visit"]]), np.array([q]), survey.settings.visit_share), np.array([me["adjustment"]]))
+        finals.append(f[0])
+    grades = survey.settings.grade_keys(np.array(finals))
+    return float(np.mean(grades != me["grade"])), np.array(finals)
+
+
+def test_band_flip_exact_equals_brute_force_with_blanks():
+    rng = np.random.default_rng(21)
+    rows = []
+    for c in range(6):
+        for r in range(3 + c % 2):  # 3 or 4 respondents
+            cells = rng.choice([55, 62, 68, 72, 78, 85, 92], 9).astype(float)
+            cells[rng.random(9) < 0.3] = np.nan
+            rows.append([f"K{c}", f"r{r}", *[None if np.isnan(x) else x for x in cells]])
+    scores = score(_survey(rows))
+    risk = st.band_flip_risk(scores).set_index("customer_id")
+    for customer in risk.index:
+        flip, finals = _brute_force_flip(scores, customer)
+        assert risk.loc[customer, "flip_probability"] == pytest.approx(flip, abs=1e-12)
+        assert finals.min() - 1e-9 <= risk.loc[customer, "low"] <= risk.loc[customer, "high"] <= finals.max() + 1e-9
+    assert risk["flip_probability"].max() > 0  # the case is not trivial
+
+
+def test_band_flip_monte_carlo_beyond_exact_limit():
+    """Eight respondents have C(15, 8) = 6,435 patterns: with 2,000 resamples the
+    risk is estimated by seeded draws, and agrees with the exact value."""
+    counts, probability = st.respondent_patterns(3, 2000, np.random.default_rng(0))
+    assert counts.shape == (10, 3) and probability.sum() == pytest.approx(1.0)
+    assert (counts.sum(axis=1) == 3).all()
+    values = [60, 62, 66, 70, 72, 75, 78, 95]
+    rows = [["A", f"r{i}", *([v] * 9)] for i, v in enumerate(values)]
+    scores = score(_survey(rows))
+    exact = st.band_flip_risk(scores, resamples=7000).iloc[0]["flip_probability"]
+    estimate = st.band_flip_risk(scores, resamples=2000, seed=1).iloc[0]["flip_probability"]
+    assert st.band_flip_risk(scores, resamples=2000, seed=1).iloc[0]["flip_probability"] == estimate
+    assert 0.1 < exact < 0.9
+    assert estimate == pytest.approx(exact, abs=0.04)  # 4 × the Monte-Carlo standard error
 
 
 # --- minimum sample -------------------------------------------------------------------------------
