@@ -500,6 +500,24 @@ def test_classic_buttons_use_the_active_workbook_when_called_from_the_addin(work
     assert addin.log == []
 
 
+def test_classic_build_report_writes_the_report_next_to_the_workbook_and_opens_it(workbooks, tmp_path):
+    from csat_xl.actions import classic
+    from csat_xl.io.readers import file_sha256
+
+    path = tmp_path / "工作簿.xlsx"
+    path.write_bytes(workbooks["worked"].read_bytes())
+    digest = file_sha256(path)
+    book = FakeBook(path)
+    out = classic.build_report(book)
+    assert out == tmp_path / "工作簿_报告.xlsx"
+    assert book.app.books.opened == [str(out)]
+    report = openpyxl.load_workbook(out)
+    assert {"概览", "客户", "方法"} <= set(report.sheetnames)
+    values = [c for row in report["客户"].iter_rows(values_only=True) for c in row]
+    assert "C004" in values
+    assert file_sha256(path) == digest and book.writes("value") == []  # the survey is untouched
+
+
 def test_classic_build_report_on_invalid_input_writes_no_file(workbooks, tmp_path):
     from csat_xl.actions import classic
 

@@ -32,7 +32,7 @@ from ..scoring import Scores, score
 from ..survey import Survey
 from ..tables import Table, inspect_tables
 from . import texts
-from .book_renderer import Block, Format, SheetLayout, fit_widths, write_sheet
+from .book_renderer import Block, Format, SheetLayout, fit_widths, runs, write_sheet
 
 #: Fill of a finding's row by severity: errors red, warnings amber, notes none.
 SEVERITY_FILL = {ERROR: "#F8CBAD", WARNING: "#FFE699", INFO: None}
@@ -91,22 +91,12 @@ def findings_layout(findings: list[Finding], lang: str, book_name: str) -> Sheet
         rows.append([severity_label(f.severity, lang), f.sheet, f.location(), value, f.message(lang)])
     fills = [
         Format(1 + start, 0, length, 1, color=SEVERITY_FILL[severity])
-        for start, length, severity in _severity_runs(ordered)
+        for start, length, severity in runs([f.severity for f in ordered])
         if SEVERITY_FILL[severity]
     ]
     table = Block(rows, top=4, header_rows=1, text_columns=(1, 2, 3), formats=fills)
     widths = fit_widths([table], maximum=80)
     return SheetLayout(texts.FINDINGS_SHEET.text(lang), [head, table], widths, select="A1")
-
-
-def _severity_runs(ordered: list[Finding]) -> list[tuple[int, int, str]]:
-    runs: list[tuple[int, int, str]] = []
-    for i, f in enumerate(ordered):
-        if runs and runs[-1][2] == f.severity:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1, f.severity)
-        else:
-            runs.append((i, 1, f.severity))
-    return runs
 
 
 def show_findings(book, findings: list[Finding], lang: str):

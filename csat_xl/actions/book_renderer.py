@@ -146,8 +146,8 @@ def fresh_sheet(book, name: str):
     return sheets.add(name, after=sheets[len(sheets) - 1])
 
 
-def _runs(keys: Sequence[Any]) -> list[tuple[int, int, Any]]:
-    """Runs of equal consecutive keys: ``(start, length, key)``."""
+def runs(keys: Sequence[Any]) -> list[tuple[int, int, Any]]:
+    """Runs of equal consecutive keys: ``(start, length, key)`` — one format call per run."""
     out: list[tuple[int, int, Any]] = []
     for i, key in enumerate(keys):
         if out and out[-1][2] == key and out[-1][0] + out[-1][1] == i:
@@ -195,7 +195,7 @@ def write_block(sheet, block: Block) -> None:
         header.color = HEADER_FILL
     if body_rows > 0:
         formats = [block.column_formats.get(col) for col in range(width)]
-        for start, length, number_format in _runs(formats):
+        for start, length, number_format in runs(formats):
             if number_format:
                 _area(sheet, block.top + block.header_rows, block.left + start, body_rows, length).number_format = number_format
     for f in block.formats:

@@ -100,7 +100,7 @@ def build_report(book=None) -> Path | None:
         book_actions.show_findings(book, findings, lang)
         return None
     out = report_path(book, lang)
-    render_report_file(report_model(survey, lang), out, inputs=[Path(str(book.fullname))], lang=lang)
+    render_report_file(report_model(survey, lang), out, inputs=[Path(str(book.fullname))])
     book.app.books.open(str(out))
     return out
 

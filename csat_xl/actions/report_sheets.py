@@ -24,9 +24,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..io.atomic import atomic_output
+from ..report.render_xlsx import GRADE_COLORS
 from . import book_actions, texts
-from .book_renderer import Block, Format, SheetLayout, fit_widths, write_sheet
+from .book_actions import SEVERITY_FILL
+from .book_renderer import Block, Format, SheetLayout, fit_widths, runs, write_sheet
 
 #: Prefix of report sheets written into a survey workbook.
 REPORT_SHEET_PREFIX = {"zh": "报告-", "en": "Report-"}
@@ -34,17 +35,13 @@ REPORT_SHEET_PREFIX = {"zh": "报告-", "en": "Report-"}
 MAX_SHEET_NAME = 31
 
 #: Fill colour of each semantic style of the report model (see
-#: csat_xl.report.model: "Semantic styles").  Styles not listed keep no fill.
+#: csat_xl.report.model: "Semantic styles").  Grades take the report's own
+#: grade colours, so a grade looks the same in the file and in the book.
 STYLE_FILLS = {
     "attained": "#C6EFCE",
     "not_attained": "#FFC7CE",
-    "grade:很满意": "#C6EFCE",
-    "grade:满意": "#E2EFDA",
-    "grade:比较满意": "#FFF2CC",
-    "grade:比较不满意": "#FCE4D6",
-    "grade:不满意": "#FFC7CE",
-    "severity:error": "#F8CBAD",
-    "severity:warning": "#FFE699",
+    **{f"grade:{grade}": f"#{rgb}" for grade, rgb in GRADE_COLORS.items()},
+    **{f"severity:{severity}": color for severity, color in SEVERITY_FILL.items() if color},
 }
 #: Styles drawn bold.
 BOLD_STYLES = frozenset({"kpi", "heading", "header", "title"})
@@ -62,22 +59,11 @@ def report_sheet_name(title: str, lang: str) -> str:
     return (REPORT_SHEET_PREFIX[lang] + title)[:MAX_SHEET_NAME]
 
 
-def _style_runs(styles: Sequence[str | None]) -> list[tuple[int, int, str]]:
-    """Runs of equal consecutive styles: ``(start, length, style)``; None ends a run."""
-    runs: list[tuple[int, int, str]] = []
-    for i, style in enumerate(styles):
-        if style is None:
-            continue
-        if runs and runs[-1][2] == style and runs[-1][0] + runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1, style)
-        else:
-            runs.append((i, 1, style))
-    return runs
-
-
 def _style_formats(styles: Sequence[str | None], col: int, first_row: int) -> list[Format]:
     out = []
-    for start, length, style in _style_runs(styles):
+    for start, length, style in runs(styles):
+        if style is None:
+            continue
         color, bold = STYLE_FILLS.get(style), style in BOLD_STYLES
         if color or bold:
             out.append(Format(first_row + start, col, length, 1, color=color, bold=bold))
@@ -92,7 +78,7 @@ def heading_block(title: str, top: int) -> Block:
 def fields_block(fields: dict, keys: Iterable[str], top: int) -> Block:
     """A field group: ``label | value`` rows, each value with its number format and style."""
     chosen = [fields[k] for k in keys if k in fields]
-    formats = [Format(s, 1, n, 1, number_format=fmt) for s, n, fmt in _style_runs([f.number_format for f in chosen])]
+    formats = [Format(s, 1, n, 1, number_format=fmt) for s, n, fmt in runs([f.number_format for f in chosen]) if fmt]
     formats += _style_formats([f.style for f in chosen], 1, 0)
     return Block([[f.label, f.value] for f in chosen], top=top, formats=formats)
 
@@ -167,13 +153,11 @@ def add_report_sheets(book, lang: str | None = None):
     return model
 
 
-def render_report_file(model, out: Path, inputs: Sequence[os.PathLike] = (), lang: str = "zh") -> Path:
-    """The report file at ``out`` with the file renderer, written atomically."""
+def render_report_file(model, out: Path, inputs: Sequence[os.PathLike] = ()) -> Path:
+    """The report file at ``out`` with the report's file renderer (atomic; never onto an input)."""
     from ..report import render_xlsx
 
-    with atomic_output(out, inputs=inputs, lang=lang) as temp:
-        render_xlsx(model, temp)
-    return out
+    return render_xlsx(model, out, inputs=tuple(inputs))
 
 
 # --- the template ----------------------------------------------------------------------------
