@@ -208,6 +208,69 @@ def validate(
         raise typer.Exit(2)
 
 
+def default_report_path(workbook: Path) -> Path:
+    """``survey.xlsx`` → ``survey_report.xlsx`` next to it (never the input itself)."""
+    return workbook.with_name(f"{workbook.stem}_report.xlsx")
+
+
+def write_report(workbook: Path, out: Path, previous: list[Path], language: str, template: Path | None = None,
+                 engine: str = "auto") -> Path:
+    """Read, score and render: the body of ``csat-xl report`` (exit codes per CLI.md).
+
+    Every input is read before anything is written; all their errors are
+    listed together (exit 2).  A rich progress bar shows on a terminal.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .io.atomic import check_not_input
+    from .report import build_report, render_xlsx
+
+    inputs = [*previous, workbook]
+    run_guarded(lambda: check_not_input(out, [*inputs, *([template] if template else [])], language), language)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=stderr,
+                        transient=True, disable=not stderr.is_terminal)
+    with progress:
+        task = progress.add_task("", total=len(inputs) + 3)
+        surveys = []
+        for path in inputs:
+            progress.update(task, description=t("report_reading", language, path=path.name))
+            surveys.append(run_guarded(lambda: read_survey(path, engine=engine), language))
+            progress.advance(task)
+        *earlier, survey = surveys
+        progress.update(task, description=t("report_building", language))
+        model = build_report(survey, previous=earlier, lang=language)
+        progress.advance(task)
+        progress.update(task, description=t("report_rendering", language))
+
+        def step(stage: str, done: int, total: int) -> None:
+            if stage == "save":
+                progress.update(task, description=t("report_saving", language), advance=1)
+
+        run_guarded(lambda: render_xlsx(model, out, template=template, inputs=inputs, progress=step), language)
+        progress.advance(task)
+    for path, survey_ in zip(inputs, surveys):
+        if survey_.findings and len(inputs) > 1:
+            stderr.print(f"{path.name}:", highlight=False)
+        print_findings(survey_.findings, language, warnings_per_kind=WARNINGS_PER_KIND)
+    return out
+
+
+@app.command()
+def report(
+    workbook: Annotated[Path, typer.Argument(help="Survey workbook of the period (.xlsx). 本期调查工作簿。")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Report file (default: WORKBOOK_report.xlsx next to WORKBOOK). 报告文件。")] = None,
+    previous: Annotated[Optional[list[Path]], typer.Option("--previous", "-p", help="Workbook of an earlier period, oldest first; repeat for several. 上期工作簿（可重复，按时间先后）。")] = None,
+    lang: LangOption = None,
+    template: Annotated[Optional[Path], typer.Option("--template", help="Your own report template (.xlsx). 自定义报告模板。")] = None,
+    engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
+) -> None:
+    """Build the summary workbook of WORKBOOK; never touches WORKBOOK. 生成满意度汇总报告。"""
+    language = _lang(lang)
+    target = out or default_report_path(workbook)
+    write_report(workbook, target, list(previous or []), language, template, engine)
+    stdout.print(t("report_written", language, path=target), highlight=False)
+
+
 def bundled_sample(lang: str = "zh") -> Path:
     """The sample workbook shipped with the package (also in sample_workbooks/)."""
     from importlib.resources import files
@@ -217,8 +280,11 @@ def bundled_sample(lang: str = "zh") -> Path:
 
 
 @app.command()
-def demo(lang: LangOption = None) -> None:
-    """Score the bundled sample workbook (and write its report to out/). 用自带示例演示。"""
+def demo(
+    lang: LangOption = None,
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Folder for the sample reports. 示例报告的输出文件夹。")] = Path("out"),
+) -> None:
+    """Score the bundled sample workbook and write its reports to out/. 用自带示例演示并生成报告。"""
     language = _lang(lang)
     # The Chinese PVC-resin sample carries the METHOD.md worked example;
     # output follows --lang.
@@ -227,6 +293,12 @@ def demo(lang: LangOption = None) -> None:
     survey = run_guarded(lambda: read_survey(sample), language)
     scores = score_survey(survey)
     print_scores(scores, Format.table, language, sample.name)
+    # The summary workbooks: the Chinese sample in Chinese, the English one in English.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for report_lang in ("zh", "en"):
+        target = out_dir / f"report_{report_lang}.xlsx"
+        write_report(bundled_sample(report_lang), target, [], report_lang)
+        stdout.print(t("report_written", language, path=target), highlight=False)
 
 
 addin_app = typer.Typer(no_args_is_help=True, help="The Excel add-in (ribbon tab 满意度 CSAT). Excel 加载项。")

@@ -28,6 +28,12 @@ UI: dict[str, dict[str, str]] = {
     "not_attained": {"en": "not attained", "zh": "未达成"},
     "completion_value": {"en": "completion value", "zh": "完成值"},
     "target_value": {"en": "target value", "zh": "目标值"},
+    # csat-xl report / demo (captions inside the report: csat_xl/report/captions.py)
+    "report_written": {"en": "Report written: {path}", "zh": "报告已写入：{path}"},
+    "report_reading": {"en": "Reading {path}", "zh": "读取 {path}"},
+    "report_building": {"en": "Scoring and summarising", "zh": "计算与汇总"},
+    "report_rendering": {"en": "Filling the template", "zh": "填写模板"},
+    "report_saving": {"en": "Saving the workbook", "zh": "保存工作簿"},
 }
 
 

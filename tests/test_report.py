@@ -360,3 +360,41 @@ def test_libreoffice_renders_pages(rendered, soffice, tmp_path):
     for lang, (path, _) in rendered.items():
         pdf = to_pdf(path, tmp_path)
         assert pdf_pages(pdf) >= 6, lang  # at least one page per sheet
+
+
+# --- the command line ------------------------------------------------------------------
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+
+def _cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "csat_xl.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_report_default_path_trend_and_exit_codes(tmp_path):
+    current = tmp_path / "pvc Q2.xlsx"
+    current.write_bytes(ZH.read_bytes())
+    digest = hashlib.sha256(current.read_bytes()).hexdigest()
+    done = _cli("report", current, "--previous", ZH_Q4, "--previous", ZH_Q1, "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "pvc Q2_report.xlsx"
+    assert openpyxl.load_workbook(out).sheetnames == ["Overview", "Customers", "Items", "Complaints", "Trend", "Data quality", "Method"]
+    assert hashlib.sha256(current.read_bytes()).hexdigest() == digest
+    assert "Traceback" not in done.stderr
+
+    refused = _cli("report", current, "-o", current)
+    assert refused.returncode == 1 and "refusing" in refused.stderr and hashlib.sha256(current.read_bytes()).hexdigest() == digest
+
+    sheets = worked_example()
+    sheets["问卷"][1][2] = 120
+    bad = write_xlsx(sheets, tmp_path / "bad.xlsx")
+    invalid = _cli("report", bad, "-o", tmp_path / "bad_out.xlsx", "--lang", "en")
+    assert invalid.returncode == 2 and "问卷!C2" in invalid.stderr
+    assert not (tmp_path / "bad_out.xlsx").exists()
+
+
+def test_cli_demo_writes_both_sample_reports(tmp_path):
+    done = _cli("demo", "--lang", "en", "--out-dir", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(tmp_path / "out" / "report_zh.xlsx").sheetnames[0] == "概览"
+    assert openpyxl.load_workbook(tmp_path / "out" / "report_en.xlsx").sheetnames[0] == "Overview"
