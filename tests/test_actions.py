@@ -14,27 +14,15 @@ test double of ``xw.Book`` (:class:`FakeBook`) that records every write.
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import datetime as dt
 import importlib
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
 
-# xlwings picks its script decorator at import time (XLWINGS_ON_SERVER); the
-# licence key enables xlwings' own Office.js machinery in this process only.
-os.environ["XLWINGS_ON_SERVER"] = "true"
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-import xlwings as xw  # noqa: E402
-
-if not xw.on_server:  # xlwings was imported earlier in this process without the flag
-    xw = importlib.reload(xw)
+from officejs import officejs_payload, run_script, xw  # noqa: I001  (sets up xlwings' Office.js mode first)
 import xlwings.server  # noqa: E402
 
 from builders import worked_example, write_xlsx  # noqa: E402
@@ -48,54 +36,6 @@ SAMPLE = ROOT / "sample_workbooks" / "pvc_2026Q2_zh.xlsx"
 SAMPLE_EN = ROOT / "sample_workbooks" / "field_service_2026H1_en.xlsx"
 
 WORKED_FINAL = {"C001": 73.518, "C003": 79.744, "C004": 92.7}  # METHOD.md §8
-
-
-# --- the Office.js payload --------------------------------------------------------------------
-def _js_value(value: Any) -> Any:
-    """A cell value as Office.js sends it: "" for empty, dates as Date.toISOString()."""
-    if value is None:
-        return ""
-    if isinstance(value, (dt.datetime, dt.date)):
-        if not isinstance(value, dt.datetime):
-            value = dt.datetime(value.year, value.month, value.day)
-        return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    return value
-
-
-def officejs_payload(path: Path, active: int = 0) -> dict:
-    """The book payload of the xlwings Office.js client for the workbook at ``path``.
-
-    Keys as the client sends them (book, names, sheets with name, visibility,
-    used_range_address, values anchored at A1 …).  Cached formula errors are
-    sent as their text, which openpyxl's cached values also give.
-    """
-    wb = openpyxl.load_workbook(path, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        values = [[_js_value(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True)]
-        used = f"{get_column_letter(ws.min_column)}{ws.min_row}:{get_column_letter(ws.max_column)}{ws.max_row}"
-        sheets.append({
-            "name": ws.title, "visibility": "Visible", "print_area": None, "notes": [],
-            "used_range_address": used, "used_range_row_count": ws.max_row - ws.min_row + 1,
-            "used_range_column_count": ws.max_column - ws.min_column + 1,
-            "values": values, "pictures": [], "shapes": [], "charts": [], "tables": [],
-            "show_gridlines": True, "pivot_tables": [],
-        })
-    return {
-        "client": "Office.js", "version": xw.__version__,
-        "book": {"name": path.name, "active_sheet_index": active, "selection": "A1"},
-        "names": [], "sheets": sheets,
-    }
-
-
-def run_script(name: str, payload: dict) -> list[dict]:
-    """Run the script as xlwings Server does; the actions the add-in would replay."""
-    book = xw.Book(json=copy.deepcopy(payload))  # the engine edits its payload in place
-    try:
-        result = asyncio.run(xlwings.server.custom_scripts_call(scripts, name, typehint_to_value={xw.Book: book}))
-        return result.json()["actions"]
-    finally:
-        book.close()
 
 
 class Replay:
