@@ -189,6 +189,17 @@ def test_scores_report_every_bad_cell_by_position(example):
     assert "120 超出 0–100 范围" in zh
 
 
+def test_error_values_in_ranges_are_reported_never_read_as_blanks(example):
+    """A #N/A cell (e.g. a failed lookup) arrives from Office.js as an error
+    object; it must be reported like in a workbook, not read as a blank."""
+    questionnaire = rng(example["问卷"])
+    questionnaire[1][4] = {"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}
+    data = {"func_name": "csat_scores", "args": [rng(example["指标"]), questionnaire], "version": xlwings.__version__,
+            "client": "Office.js", "runtime": "1.4"}
+    with pytest.raises(xlwings.XlwingsError, match=r'questionnaire row 2, column 5 \(使用性\): "#N/A" is a formula error'):
+        asyncio.run(xlwings.server.custom_functions_call(data, csat_xl.excel))
+
+
 def test_scores_missing_column_and_bad_weight_are_reported_together():
     scheme = [list(r) for r in REFERENCE_SCHEME]
     scheme[2][3] = -1

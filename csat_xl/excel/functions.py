@@ -19,6 +19,7 @@ Conventions shared by all functions:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -123,6 +124,19 @@ def _scheme_table(name: str, rows: Grid) -> Table:
     raise CellError([RangeProblem("not_a_scheme", {"name": name})])
 
 
+def _frozen(rows: Grid) -> tuple:
+    return tuple(tuple(row) for row in rows)
+
+
+@functools.lru_cache(maxsize=32)
+def _items_of(scheme: tuple, settings: tuple, scales: tuple) -> list[str]:
+    """Item names of a scheme.  Cached: a sheet of CSAT_SCORE formulas
+    usually points every formula at the same Scheme, Settings and Scales ranges."""
+    context = {"scheme": _scheme_table("scheme", [list(r) for r in scheme]),
+               "settings": [list(r) for r in settings], "scales": [list(r) for r in scales]}
+    return parse_tables(context, None).scheme.items
+
+
 def _settings(rows: Grid, lang: str | None = None) -> Settings:
     """Settings from a Settings range (defaults when not given)."""
     if is_empty(rows):
@@ -209,10 +223,9 @@ def csat_score(scheme, questionnaire, visit=None, complaint_outcomes=None, setti
     Fully blank rows are ignored (ranges are often larger than the data);
     a blank cell of ``complaint_outcomes`` is not a complaint.
     """
-    scheme_table = _scheme_table("scheme", grid(scheme))
-    context = {"scheme": scheme_table, "settings": grid(settings), "scales": grid(scales)}
-    items = parse_tables(context, None).scheme.items
-    tables = dict(context)
+    scheme_rows, settings_rows, scales_rows = grid(scheme), grid(settings), grid(scales)
+    items = _items_of(_frozen(scheme_rows), _frozen(settings_rows), _frozen(scales_rows))
+    tables = {"scheme": _scheme_table("scheme", scheme_rows), "settings": settings_rows, "scales": scales_rows}
     question_rows, visit_rows, outcome_rows = grid(questionnaire), grid(visit), grid(complaint_outcomes)
     if not is_empty(question_rows):
         tables["questionnaire"] = item_rows_table("questionnaire", question_rows, items)

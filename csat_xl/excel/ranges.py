@@ -37,28 +37,54 @@ Grid = list[list[Any]]
 ONE_CUSTOMER = "1"
 
 
+try:  # Pyodide >= 0.28 (xlwings Lite) sends blank cells of arrays as JsNull
+    from pyodide.ffi import JsNull as _JsNull
+except ImportError:
+    _JsNull = None
+
+#: Cell types that need no conversion (checked by exact type: fast).
+_PLAIN = frozenset({str, float, int, bool, type(None)})
+
+#: Office.js error types (``{"type": "Error", "errorType": …}``) as Excel shows them.
+_ERROR_TEXT = {"Div0": "#DIV/0!", "NotAvailable": "#N/A", "Name": "#NAME?", "Null": "#NULL!", "Num": "#NUM!",
+               "Ref": "#REF!", "Value": "#VALUE!", "Spill": "#SPILL!", "Calc": "#CALC!", "Busy": "#GETTING_DATA"}
+
+
+def _cell(value: Any) -> Any:
+    """One Office.js cell that is not a plain str/number/bool/None."""
+    if _JsNull is not None and isinstance(value, _JsNull):
+        return None
+    if isinstance(value, dict):
+        if value.get("type") == "Error":
+            # Reported by the core as a formula error, never read as a blank.
+            return value.get("basicValue") or _ERROR_TEXT.get(value.get("errorType"), "#VALUE!")
+        return value.get("basicValue", str(value))  # formatted numbers, entities
+    return value
+
+
 def grid(value: Any) -> Grid:
     """Any argument as a rectangular list of rows; ``[]`` when not given.
 
-    A scalar is a 1×1 range; a flat list (a 1-D range) is one row.  Office.js
-    blanks (``""``) are ``None`` like classic blanks.
+    A scalar is a 1×1 range; a flat list (a 1-D range) is one row.  Blanks
+    (``""`` and ``JsNull`` from Office.js) are ``None`` like classic blanks;
+    Office.js error values become their text (``"#N/A"``).
     """
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
         rows = [[value]]
     elif value and all(isinstance(r, (list, tuple)) for r in value):
-        rows = [list(r) for r in value]
+        rows = value
     else:
-        rows = [list(value)]
+        rows = [value]
     width = max((len(r) for r in rows), default=0)
+    out = []
     for row in rows:
+        row = [None if v == "" else v if type(v) in _PLAIN else _cell(v) for v in row]
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-        for i, cell in enumerate(row):
-            if cell == "" and isinstance(cell, str):
-                row[i] = None
-    return rows
+        out.append(row)
+    return out
 
 
 def is_empty(rows: Grid) -> bool:

@@ -13,8 +13,9 @@ implementation ``import xlwings`` picked for the running host:
   plain Python (tests, scripts, Linux without xlwings environment variables).
 
 Every function gets a description and a description per parameter (English
-with the Chinese term).  Range parameters are read with ``ndim=2`` so a
-single cell, a row, a column and a block all arrive as a list of rows.
+with the Chinese term).  Range parameters arrive as xlwings delivers them in
+the host (see :func:`range_options`); :func:`csat_xl.excel.ranges.grid`
+turns a single cell, a row, a column and a block into a list of rows.
 
 Adding a function elsewhere (e.g. ``csat_xl/excel/statistics.py``)::
 
@@ -58,6 +59,29 @@ def _classic_host() -> bool:
     answer is xlwings' own, not a guess from the platform.
     """
     return getattr(xw.func, "__module__", "") == "xlwings.udfs"
+
+
+def _officejs_host() -> bool:
+    """True when xlwings registers Office.js custom functions (Lite, Server)."""
+    return getattr(xw.func, "__module__", "") == "xlwings.pro.udfs_officejs"
+
+
+def range_options() -> dict[str, Any]:
+    """How xlwings should hand over a range argument in the running host.
+
+    Office.js hosts: ``raw``, i.e. the list of rows exactly as Office.js sent
+    it; :func:`csat_xl.excel.ranges.grid` maps blanks (``""``, Pyodide's
+    ``JsNull``) to None and error values to their text (``#N/A``) so the core
+    reports them.  xlwings' own cleaning is skipped on purpose: it turns
+    error cells into silent blanks, and xlwings 0.37's per-cell Pyodide check
+    (``utils.is_jsnull`` retries a failed import for every cell on CPython)
+    costs about 0.2 ms per cell on xlwings Server — two minutes for a
+    50,000-row questionnaire.  Classic COM: a 2-D list with error values as
+    text (``err_to_str``).
+    """
+    if _officejs_host():
+        return {"convert": "raw"}
+    return {"ndim": 2, "err_to_str": True}
 
 
 def excel_value(value: Any) -> Any:
@@ -129,7 +153,7 @@ def excel_function(description: str, *, scalars: tuple[str, ...] = (), **params:
         if missing or set(params) - set(names):
             raise TypeError(f"{function.__name__}: describe exactly its parameters {names}, got {sorted(params)}")
         for name in reversed(names):
-            options = {} if name in scalars else {"ndim": 2}
+            options = {} if name in scalars else range_options()
             wrapped = xw.arg(name, doc=params[name], **options)(wrapped)
         return xw.func(category=CATEGORY)(wrapped)
 
