@@ -142,11 +142,18 @@ def scores_csv(scores: Scores, header: list[str], numeric: tuple[str, ...], lang
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")
 
 
+#: Keys of each customer object of ``score --format json`` (CLI.md contract).
+JSON_KEYS = ("customer_id", "customer_name", "questionnaire", "visit", "preliminary", "adjustment", "final", "grade", "flags", "respondents", "visits", "complaints")
+
+
+def customer_json(scores: Scores) -> list[dict]:
+    return [{k: r[k] for k in JSON_KEYS} for r in scores.records()]
+
+
 def print_scores(scores: Scores, fmt: Format, lang: str, source: str) -> None:
     cols = labels.RESULT_COLUMN
     if fmt is Format.json:
-        keys = ("customer_id", "customer_name", "questionnaire", "visit", "preliminary", "adjustment", "final", "grade", "flags", "respondents", "visits", "complaints")
-        sys.stdout.write(json.dumps([{k: r[k] for k in keys} for r in scores.records()], ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(customer_json(scores), ensure_ascii=False, indent=1) + "\n")
         return
     numeric = ("questionnaire", "visit", "preliminary", "adjustment", "final")
     header = [cols[k].text(lang) for k in ("customer_id", "customer_name", *numeric, "grade", "flags")]
@@ -178,13 +185,34 @@ def score(
     format: Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")] = Format.table,
     lang: LangOption = None,
     engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
+    stats: Annotated[bool, typer.Option("--stats", help="Add statistics: intervals, reliability, importance–performance, expectations (docs/statistics.md); with --format json stdout is one object {customers, statistics}. 附加统计分析。")] = False,
+    previous: Annotated[Optional[Path], typer.Option("--previous", help="With --stats: the previous period's workbook, for the CSI change and whether it is significant. 上期工作簿。")] = None,
+    level: Annotated[float, typer.Option("--level", min=0.5, max=0.999, help="With --stats: confidence level. 置信水平。")] = 0.95,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="With --stats: bootstrap random seed. 随机种子。")] = 20260101,
 ) -> None:
     """Score every customer of WORKBOOK (per-customer results). 计算每个客户的满意度得分。"""
     language = _lang(lang)
     survey = run_guarded(lambda: read_survey(workbook, engine=engine), language)
     scores = score_survey(survey)
     print_findings([*survey.findings, *scores.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
+    if not stats:
+        print_scores(scores, format, language, workbook.name)
+        return
+    from . import cli_stats  # only --stats pays for importing the statistics and report modules
+
+    earlier = None
+    if previous is not None:
+        before = run_guarded(lambda: read_survey(previous, engine=engine), language)
+        print_findings([*before.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
+        earlier = score_survey(before)
+    result = cli_stats.compute(scores, earlier, level, seed)
+    if format is Format.json:
+        sys.stdout.write(json.dumps({"customers": customer_json(scores), "statistics": result.to_dict()}, ensure_ascii=False, indent=1) + "\n")
+        return
     print_scores(scores, format, language, workbook.name)
+    cli_stats.print_statistics(result, scores, language, stdout if format is Format.table else stderr,
+                               previous_name=(earlier.survey.settings.period or previous.name) if previous else None,
+                               period_name=survey.settings.period or workbook.name)
 
 
 @app.command()

@@ -46,7 +46,6 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .labels import Label, by_key
 from .scoring import Scores, adjust, blend, weighted_mean
 from .survey import Survey
 
@@ -66,20 +65,11 @@ DEFAULT_MARGIN = 2.0
 DEFAULT_CS_TOLERANCE = 0.02
 
 LISTWISE, PAIRWISE = "listwise", "pairwise"
-MISSING_POLICIES = (
-    Label(LISTWISE, "整行删除", "listwise"),
-    Label(PAIRWISE, "成对删除", "pairwise"),
-)
-MISSING_POLICY = by_key(MISSING_POLICIES)
+#: Missing-data policies of :func:`cronbach_alpha`.
+MISSING_POLICIES = (LISTWISE, PAIRWISE)
 
-#: Importance–performance quadrants (importance high/low × performance high/low).
-QUADRANTS = (
-    Label("keep_up", "继续保持", "keep up the good work"),
-    Label("concentrate", "重点改进", "concentrate here"),
-    Label("low_priority", "次要改进", "low priority"),
-    Label("overkill", "可能过度", "possible overkill"),
-)
-QUADRANT = by_key(QUADRANTS)
+#: Importance–performance quadrant keys (their captions live with the report's).
+QUADRANTS = ("keep_up", "concentrate", "low_priority", "overkill")
 #: (importance is high, performance is high) → quadrant key
 _QUADRANT_OF = {
     (True, True): "keep_up",
@@ -87,25 +77,10 @@ _QUADRANT_OF = {
     (False, False): "low_priority",
     (False, True): "overkill",
 }
-
 #: Expectation classes of CS = perceived ÷ expected.
-CS_CLASSES = (
-    Label("satisfied", "满意", "satisfied"),
-    Label("neutral", "持平", "neutral"),
-    Label("disappointed", "失望", "disappointed"),
-)
-CS_CLASS = by_key(CS_CLASSES)
-
-#: Bilingual names of the measures of :func:`uncertainty`.
-MEASURES = (
-    Label("csi", "顾客满意度指数", "CSI"),
-    Label("csi_weighted", "顾客满意度指数（按客户权重）", "CSI (customer-weighted)"),
-    Label("satisfaction_rate", "满意率", "satisfaction rate"),
-    Label("category", "类别均分", "category mean"),
-)
-MEASURE = by_key(MEASURES)
-#: Name of the row covering every item of the scheme in :func:`reliability`.
-ALL_ITEMS = Label("all_items", "全部项目", "all items")
+CS_CLASSES = ("satisfied", "neutral", "disappointed")
+#: Measures of :func:`uncertainty`, in table order.
+MEASURES = ("csi", "csi_weighted", "satisfaction_rate", "category")
 
 #: Elements of one bootstrap count matrix (chunk of resamples × customers):
 #: 4 M float64 = 32 MB keeps memory flat whatever the number of customers.
@@ -361,7 +336,7 @@ def bootstrap_mean(values, level: float = DEFAULT_LEVEL, resamples: int = DEFAUL
 class Uncertainty:
     """Intervals of the headline figures: one row per measure.
 
-    ``table`` columns: ``measure`` (key of :data:`MEASURES`), ``category``
+    ``table`` columns: ``measure`` (one of :data:`MEASURES`), ``category``
     (for category means, else None), ``estimate``, ``low``, ``high``,
     ``half_width``, ``n`` (customers contributing).  Rates are fractions 0–1
     like :class:`~csat_xl.aggregation.Summary`.
@@ -692,7 +667,7 @@ class Expectations:
     Each table has ``perceived`` and ``expected`` (means over the same
     answers; for categories and customers weighted with the effective item
     weights), ``cs`` = perceived ÷ expected, ``answers`` (pairs used) and
-    ``cs_class`` (key of :data:`CS_CLASSES`).  ``items``: per item with an
+    ``cs_class`` (one of :data:`CS_CLASSES`).  ``items``: per item with an
     expectation column; ``categories``: per category having such items;
     ``customers``: per customer; ``overall``: one row for the whole survey.
     Empty tables when the questionnaire has no expectation columns.

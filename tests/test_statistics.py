@@ -434,3 +434,48 @@ def test_analyse_sample_to_json(q2):
     assert {r["measure"] for r in data["uncertainty"]} >= {"csi", "satisfaction_rate", "category"}
     assert data["period_difference"]["difference"] == pytest.approx(summarize(scores).csi - summarize(previous).csi)
     assert data["minimum_sample"]["actual"] == summarize(scores).counts["scored"]
+
+
+# --- csat-xl score --stats ------------------------------------------------------------------------
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "csat_xl.cli", *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_stats_json_is_one_object(q2):
+    done = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "-f", "json", "--stats", "--previous", SAMPLES / "pvc_2026Q1_zh.xlsx")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # one JSON document
+    scores, summary = q2
+    assert [c["customer_id"] for c in data["customers"]] == list(scores.customers["customer_id"])
+    csi = next(r for r in data["statistics"]["uncertainty"] if r["measure"] == "csi")
+    assert csi["estimate"] == pytest.approx(summary.csi)
+    assert data["statistics"]["period_difference"]["significant"] in (True, False)
+    assert data["statistics"]["settings"] == {**data["statistics"]["settings"], "seed": st.DEFAULT_SEED, "level": 0.95}
+
+
+def test_cli_stats_table_zh_and_csv_en(q2):
+    table = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "--stats", "--lang", "zh")
+    assert table.returncode == 0, table.stderr
+    for text in ("统计分析", "置信区间（自助法）", "信度（Cronbach α，按类别）", "重要性–表现分析", "感知 ÷ 期望（CS）", "样本是否足够"):
+        assert text in table.stdout
+    csv = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "--stats", "-f", "csv", "--lang", "en", "--level", "0.9", "--seed", "7")
+    assert csv.returncode == 0, csv.stderr
+    assert csv.stdout.splitlines()[0].startswith("Customer ID,") and "Statistics" not in csv.stdout
+    assert "Confidence intervals (bootstrap)" in csv.stderr and "Confidence level: 90%" in csv.stderr
+    assert "Random seed: 7" in csv.stderr
+    bad = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "--stats", "--level", "95")
+    assert bad.returncode == 2
+
+
+def test_format_value_follows_excel_formats():
+    from csat_xl.cli_stats import format_value
+
+    assert format_value(78.98214, "0.00") == "78.98"
+    assert format_value(0.25, "0.0%") == "25.0%"
+    assert format_value(1.37465, "+0.00;-0.00;0.00") == "+1.37"
+    assert format_value(-1.58, "+0.00;-0.00;0.00") == "-1.58"
+    assert format_value(47, "0") == "47"
+    assert format_value(None, "0.00") == "" and format_value("满意", None) == "满意"

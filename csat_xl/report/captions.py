@@ -123,6 +123,12 @@ CAPTIONS: dict[str, dict[str, str]] = {
     "chart.weakness": {"zh": "服务短板（短板值）", "en": "Weaknesses (weakness value)"},
 }
 
+# The statistics' captions (issue 7) keep their own table; on a clash the report's win.
+from .stats_captions import STATS_CAPTIONS  # noqa: E402
+
+for _key, _text in STATS_CAPTIONS.items():
+    CAPTIONS.setdefault(_key, _text)
+
 
 def caption(key: str, lang: str) -> str:
     """The caption ``key`` in ``lang`` (``zh`` or ``en``)."""
