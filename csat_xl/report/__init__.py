@@ -7,6 +7,6 @@ atomically (:mod:`csat_xl.report.render_xlsx`).  See ``docs/report.md``.
 """
 
 from .model import ReportModel, build_report
-from .render_xlsx import ReportTemplateError, default_template, render_workbook, render_xlsx
+from .render_xlsx import RenderedWorkbook, ReportTemplateError, default_template, render_workbook, render_xlsx
 
-__all__ = ["ReportModel", "ReportTemplateError", "build_report", "default_template", "render_workbook", "render_xlsx"]
+__all__ = ["RenderedWorkbook", "ReportModel", "ReportTemplateError", "build_report", "default_template", "render_workbook", "render_xlsx"]

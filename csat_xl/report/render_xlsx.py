@@ -49,8 +49,11 @@ together with its sheet and cell in a :class:`ReportTemplateError`.
 from __future__ import annotations
 
 import copy
+import datetime
+import math
 import os
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +70,8 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formula.translate import Translator
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.units import cm_to_EMU
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.utils.datetime import to_excel
 
 from ..findings import CsatError
 from ..io.atomic import atomic_output
@@ -179,6 +182,80 @@ def _write(cell: Cell, value: Any) -> None:
             _write(cell, str(value))
 
 
+def _escape(text: str) -> str:
+    # CR would be normalised away by XML parsers: keep it as a character reference.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _cell_xml(ref: str, style_id: int, value: Any) -> str:
+    """One ``<c>`` element; text always as an inline string, never a formula."""
+    if value is None or isinstance(value, jinja2.Undefined):
+        return f'<c r="{ref}" s="{style_id}"/>'
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
+        if not text:
+            return f'<c r="{ref}" s="{style_id}"/>'
+        return f'<c r="{ref}" s="{style_id}" t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{style_id}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f'<c r="{ref}" s="{style_id}"><v>{value}</v></c>'
+    if isinstance(value, float):
+        if value != value or value in (math.inf, -math.inf):
+            return f'<c r="{ref}" s="{style_id}"/>'
+        return f'<c r="{ref}" s="{style_id}"><v>{value!r}</v></c>'
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return f'<c r="{ref}" s="{style_id}"><v>{to_excel(value)!r}</v></c>'
+    return _cell_xml(ref, style_id, str(value))
+
+
+_ROW = re.compile(r'<row r="(\d+)"[^>]*?(?:/>|>.*?</row>)', re.S)
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+
+
+def _splice_rows(path: Path, book: openpyxl.Workbook, block_xml: dict[str, list[tuple[int, int, int, list[str]]]]) -> None:
+    """Insert the row blocks' XML into the saved worksheets of ``path`` (rewritten in place)."""
+    if not block_xml:
+        return
+    parts = {book[title].path.lstrip("/"): blocks for title, blocks in block_xml.items() if title in book.sheetnames}
+    spliced = path.with_name(path.name + ".rows")
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info.filename)
+                if info.filename in parts:
+                    data = _splice_sheet(data.decode("utf-8"), parts[info.filename]).encode("utf-8")
+                    target.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                else:
+                    target.writestr(info, data)
+        os.replace(spliced, path)
+    finally:
+        spliced.unlink(missing_ok=True)
+
+
+def _splice_sheet(xml: str, blocks: list[tuple[int, int, int, list[str]]]) -> str:
+    chunks = sorted(blocks)
+    start = xml.find("<sheetData")
+    close = xml.find(">", start)
+    if xml[close - 1] == "/":  # <sheetData/>: no other rows
+        existing, head, tail = [], xml[:start] + "<sheetData>", "</sheetData>" + xml[close + 1:]
+    else:
+        end = xml.index("</sheetData>")
+        head, tail = xml[:close + 1], xml[end:]
+        existing = [(int(m.group(1)), m.group(0)) for m in _ROW.finditer(xml, close + 1, end)]
+    rows = existing + [(first, "".join(row_xml)) for first, _last, _col, row_xml in chunks]
+    rows.sort(key=lambda r: r[0])
+    body = head + "".join(text for _, text in rows) + tail
+    last_row = max([r for r, _ in existing] + [last for _, last, _, _ in chunks])
+    last_col = max([col for _, _, col, _ in chunks] + [_max_col(body)])
+    return _DIMENSION.sub(f'<dimension ref="A1:{get_column_letter(last_col)}{last_row}"/>', body, count=1)
+
+
+def _max_col(xml: str) -> int:
+    match = re.search(r'<dimension ref="[A-Z]+\d+:([A-Z]+)\d+"', xml)
+    return column_index_from_string(match.group(1)) if match else 1
+
+
 # --- row mapping ------------------------------------------------------------------
 @dataclass
 class _RowMap:
@@ -244,6 +321,8 @@ class _Renderer:
         self.rendered: dict[str, _Rendered] = {}
         self.anchors: list[_ChartAnchor] = []
         self.progress = progress or (lambda stage, done, total: None)
+        #: sheet title -> [(first row, last row, last column, row XML)] of the row blocks
+        self.block_xml: dict[str, list[tuple[int, int, int, list[str]]]] = {}
         self._format_styles: dict[tuple, Any] = {}
 
     def problem(self, sheet, cell: str, reason: str) -> None:
@@ -353,7 +432,8 @@ class _Renderer:
         for row in sorted(by_row):
             target = rowmap.start(row)
             if row in blocks:
-                self._render_block(sheet, row, by_row[row], templates, blocks[row], target)
+                attrs = "".join(f' {k}="{v}"' for k, v in dict(dimensions[row]).items() if k != "r") if row in dimensions else ""
+                self._render_block(sheet, row, by_row[row], templates, blocks[row], target, attrs)
                 continue
             for cell in by_row[row]:
                 new = Cell(sheet, row=target, column=cell.column, style_array=copy.copy(cell._style))
@@ -379,6 +459,8 @@ class _Renderer:
         # row heights
         sheet.row_dimensions.clear()
         for row, dim in dimensions.items():
+            if row in blocks:
+                continue  # written with the block's rows
             for out in range(rowmap.start(row), rowmap.start(row) + rowmap.count(row)):
                 new_dim = copy.copy(dim)
                 new_dim.index = out
@@ -388,45 +470,54 @@ class _Renderer:
             if min_row == max_row and min_row in blocks:
                 for out in range(rowmap.start(min_row), rowmap.start(min_row) + rowmap.count(min_row)):
                     sheet.merge_cells(start_row=out, start_column=min_col, end_row=out, end_column=max_col)
+                    for col in range(min_col + 1, max_col + 1):
+                        sheet._cells.pop((out, col), None)  # the block's XML holds these cells
             else:
                 new_ref = rowmap.range(ref)
                 if new_ref:
                     sheet.merge_cells(new_ref)
         self._move_sheet_ranges(sheet, rowmap)
 
-    def _render_block(self, sheet, row: int, cells: list[Cell], templates, block, target: int) -> None:
+    def _render_block(self, sheet, row: int, cells: list[Cell], templates, block, target: int, row_attrs: str) -> None:
+        """Render a row block straight to worksheet XML (see :class:`_BlockXml`).
+
+        Tables can have tens of thousands of rows; building an openpyxl cell
+        per value and letting openpyxl serialise it costs several times the
+        scoring.  The rows are written as XML text here and spliced into the
+        saved file by :func:`_splice_rows`; styles are registered with the
+        workbook so their ids match the saved stylesheet.
+        """
         var, rows, table, expr = block
         loop = (var, table)
         plan = []
         columns: dict[str, int] = {}
-        for cell in cells:
+        for cell in sorted(cells, key=lambda c: c.column):
             template = templates.get((row, cell.column))
-            if template is None:
-                template = _CellTemplate("literal", None)
-                kind = "copy"
-            else:
-                kind = template.kind
-            style = self._style_with_format(sheet, cell._style, self._model_format(template, loop))
-            if template.kind == "dotted" and template.name == var:
+            kind = "copy" if template is None else template.kind
+            style = self._style_with_format(sheet, cell._style, self._model_format(template, loop) if template else None)
+            if template is not None and template.kind == "dotted" and template.name == var:
                 columns[template.attr] = cell.column
-            plan.append([cell, template, kind, style])
+            plan.append([cell, template, kind, self.book._cell_styles.add(style), get_column_letter(cell.column)])
         if table is not None and expr not in self.rendered and rows:
             self.rendered[expr] = _Rendered(sheet, target, len(rows), columns)
         base = dict(self.context)
+        out_rows = []
         for offset, item in enumerate(rows):
             out = target + offset
             base[var] = item
+            parts = [f'<row r="{out}"{row_attrs}>']
             for step in plan:
-                cell, template, kind, style = step
-                new = Cell(sheet, row=out, column=cell.column, style_array=copy.copy(style))
-                sheet._cells[(out, cell.column)] = new
+                cell, template, kind, style_id, letter = step
+                ref = f"{letter}{out}"
                 if kind == "copy":
-                    new._value, new.data_type = cell._value, cell.data_type
-                    if cell.data_type == "f" and isinstance(cell._value, str) and out != row:
-                        new._value = Translator(cell._value, origin=cell.coordinate).translate_formula(f"{cell.column_letter}{out}")
+                    if cell.data_type == "f" and isinstance(cell._value, str):
+                        formula = Translator(cell._value, origin=cell.coordinate).translate_formula(ref) if out != row else cell._value
+                        parts.append(f'<c r="{ref}" s="{style_id}"><f>{_escape(formula[1:])}</f></c>')
+                    else:
+                        parts.append(_cell_xml(ref, style_id, cell._value))
                     continue
                 if kind == "literal":
-                    _write(new, template.source or None)
+                    parts.append(_cell_xml(ref, style_id, template.source or None))
                     continue
                 if kind == "dotted" and template.name == var:
                     # the hot path: one dict lookup per cell
@@ -435,6 +526,7 @@ class _Renderer:
                     except (KeyError, AttributeError):
                         self.problem(sheet, cell.coordinate, f"{template.source}: {expr} has no column {template.attr!r}")
                         step[1], step[2] = _CellTemplate("literal", ""), "literal"  # reported once, not per row
+                        parts.append(_cell_xml(ref, style_id, None))
                         continue
                 else:
                     try:
@@ -442,10 +534,17 @@ class _Renderer:
                     except Exception as exc:  # noqa: BLE001
                         self.problem(sheet, cell.coordinate, f"{template.source}: {exc}")
                         step[1], step[2] = _CellTemplate("literal", ""), "literal"  # reported once, not per row
+                        parts.append(_cell_xml(ref, style_id, None))
                         continue
-                _write(new, value)
+                if isinstance(value, (datetime.date, datetime.time)) and not isinstance(value, datetime.datetime) or isinstance(value, datetime.datetime):
+                    step[3] = style_id = self.book._cell_styles.add(self._style_with_format(sheet, self.book._cell_styles[style_id], "yyyy-mm-dd hh:mm"))
+                parts.append(_cell_xml(ref, style_id, value))
+            parts.append("</row>")
+            out_rows.append("".join(parts))
             if offset % 5000 == 4999:
                 self.progress(f"{sheet.title}", offset + 1, len(rows))
+        if out_rows:
+            self.block_xml.setdefault(sheet.title, []).append((target, target + len(out_rows) - 1, max(c.column for c in cells), out_rows))
 
     def _move_sheet_ranges(self, sheet, rowmap: _RowMap) -> None:
         """Stretch and move everything that refers to rows: CF, validation, filter, panes, print setup."""
@@ -566,9 +665,26 @@ def _build_chart(spec: Chart, source: _Rendered, model: ReportModel):
     return bars
 
 
+@dataclass
+class RenderedWorkbook:
+    """A filled template: the openpyxl workbook plus its row blocks as worksheet XML.
+
+    The rows of the row blocks are not openpyxl cells (see
+    :meth:`_Renderer._render_block`), so save with :meth:`save`, which
+    splices them into the file; ``book`` alone lacks them.
+    """
+
+    book: openpyxl.Workbook
+    block_xml: dict[str, list[tuple[int, int, int, list[str]]]]
+
+    def save(self, path: str | os.PathLike) -> None:
+        self.book.save(path)
+        _splice_rows(Path(path), self.book, self.block_xml)
+
+
 def render_workbook(model: ReportModel, template: str | os.PathLike | None = None,
-                    progress: Callable[[str, int, int], None] | None = None) -> openpyxl.Workbook:
-    """Fill ``template`` (default: the shipped template of ``model.lang``) and return the workbook."""
+                    progress: Callable[[str, int, int], None] | None = None) -> RenderedWorkbook:
+    """Fill ``template`` (default: the shipped template of ``model.lang``); save the result with ``.save(path)``."""
     path = Path(template) if template is not None else default_template(model.lang)
     try:
         book = openpyxl.load_workbook(path)
@@ -587,7 +703,7 @@ def render_workbook(model: ReportModel, template: str | os.PathLike | None = Non
             sheet.sheet_view.tabSelected = sheet is book.worksheets[0]
     book.properties.title = model.title
     book.properties.creator = f"csat-xl {model.version}"
-    return book
+    return RenderedWorkbook(book, renderer.block_xml)
 
 
 def render_xlsx(model: ReportModel, out_path: str | os.PathLike, template: str | os.PathLike | None = None,
@@ -604,9 +720,9 @@ def render_xlsx(model: ReportModel, out_path: str | os.PathLike, template: str |
     from ..io.atomic import check_not_input
 
     check_not_input(out, [*inputs, *( [template] if template else [])], lang)
-    book = render_workbook(model, template, progress)
+    rendered = render_workbook(model, template, progress)
     if progress:
         progress("save", 0, 1)
     with atomic_output(out, inputs=[*inputs, *([template] if template else [])], lang=lang) as temp:
-        book.save(temp)
+        rendered.save(temp)
     return out
