@@ -116,10 +116,12 @@ def test_meta_lists_every_function_with_descriptions():
     assert set(FUNCTIONS) <= set(by_name)
     for name in FUNCTIONS:
         function = by_name[name]
-        assert len(function["description"]) > 20 and "\n" not in function["description"]
+        # Classic Excel (MacroOptions) cuts descriptions at 255 characters.
+        assert 20 < len(function["description"]) <= 255 and "\n" not in function["description"]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in function["description"]), name  # has the Chinese term
         for param in function["parameters"]:
             assert not param["description"].startswith("Positional argument"), (name, param["name"])
+            assert len(param["description"]) <= 255, (name, param["name"])
             assert any("\u4e00" <= ch <= "\u9fff" for ch in param["description"]), (name, param["name"])
     params = [p["name"] for p in by_name["CSAT_SCORES"]["parameters"]]
     assert params[:6] == ["scheme", "questionnaire", "visits", "complaints", "settings", "lang"]
@@ -281,9 +283,10 @@ def test_unexpected_failures_never_show_a_traceback(monkeypatch):
 
 
 def test_package_imports_without_xlwings_variables_or_windows_modules():
+    """Also without python-calamine, as in Pyodide (xlwings Lite)."""
     code = (
         "import sys\n"
-        "for name in ('win32com', 'win32com.client', 'pythoncom', 'pywintypes', 'win32api'):\n"
+        "for name in ('win32com', 'win32com.client', 'pythoncom', 'pywintypes', 'win32api', 'python_calamine'):\n"
         "    sys.modules[name] = None  # any import of them fails\n"
         "import csat_xl.excel as x\n"
         "assert not hasattr(x.csat_scores, '__xlfunc__')\n"
@@ -293,3 +296,104 @@ def test_package_imports_without_xlwings_variables_or_windows_modules():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "很满意"
+
+
+# --- deployment files and the demo workbook ------------------------------------------------------
+def test_lite_main_registers_every_function():
+    """xlwings Lite reads the functions from the editor's main.py module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lite_main", ROOT / "addin" / "lite" / "main.py")
+    main = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(main)
+    names = {f["name"] for f in xlwings.server.custom_functions_meta(main)["functions"]}
+    assert names == {f["name"] for f in xlwings.server.custom_functions_meta(csat_xl.excel)["functions"]}
+
+
+DEMO = ROOT / "sample_workbooks" / "functions_demo_zh.xlsx"
+
+
+def _demo_cells():
+    """Every live formula of the demo with its expected value(s) and argument ranges."""
+    import openpyxl
+
+    sys.path.insert(0, str(ROOT / "sample_workbooks"))
+    import make_functions_demo as demo
+
+    book = openpyxl.load_workbook(DEMO)
+    sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    sheet = book["函数示例"]
+    cases = []
+    for row in sheet.iter_rows():
+        for c in row:
+            value = c.value
+            text = value.text if hasattr(value, "text") else value
+            if not (isinstance(text, str) and text.startswith("=CSAT_")) or c.data_type == "s":
+                continue
+            args = [demo.argument_value(a, sheets) for a in demo.split_args(text)]
+            if hasattr(value, "ref"):  # spilled: the expected block sits two columns right of the result
+                first, last = value.ref.split(":")
+                height = sheet[last].row - sheet[first].row + 1
+                width = sheet[last].column - sheet[first].column + 1
+                expected = [[sheet.cell(row=c.row + r, column=width + 3 + k).value for k in range(width)] for r in range(height)]
+            else:
+                expected = [[sheet.cell(row=c.row, column=c.column + 1).value]]
+            cases.append((text, args, expected))
+    return cases
+
+
+def test_demo_workbook_formulas_compute_the_expected_values():
+    cases = _demo_cells()
+    assert {t[1:t.index("(")] for t, _, _ in cases} == set(FUNCTIONS)
+    for text, args, expected in cases:
+        result = call(text[1:text.index("(")], *args)
+        assert len(result) == len(expected), text
+        for got_row, want_row in zip(result, expected):
+            for got, want in zip(got_row, want_row):
+                want = "" if want is None else want
+                assert got == (pytest.approx(want, abs=1e-9) if isinstance(want, (int, float)) else want), text
+
+
+def test_demo_workbook_is_current(tmp_path):
+    """The committed demo matches what the generator writes today."""
+    import openpyxl
+
+    sys.path.insert(0, str(ROOT / "sample_workbooks"))
+    import make_functions_demo as demo
+
+    fresh = demo.build(tmp_path / demo.NAME)
+    read = lambda p: [[getattr(v, "text", v) for v in r] for ws in openpyxl.load_workbook(p).worksheets  # noqa: E731
+                      for r in ws.iter_rows(values_only=True)]
+    assert read(fresh) == read(DEMO)
+
+
+@pytest.mark.libreoffice
+def test_demo_workbook_in_a_spreadsheet_engine_without_the_functions(soffice, tmp_path):
+    """LibreOffice (no csat-xl functions, like Excel without the add-in or WPS):
+    the formula texts stay text, every live formula is #NAME? (not #REF!: the
+    sheet references are valid), array formulas cover the whole result, and
+    the expected values survive a full recalculation."""
+    import openpyxl
+    from libreoffice import recalculate
+
+    out = recalculate(DEMO, tmp_path)
+    before = openpyxl.load_workbook(DEMO)["函数示例"]
+    after = openpyxl.load_workbook(out, data_only=True)["函数示例"]
+    live = 0
+    for row in before.iter_rows():
+        for c in row:
+            value = c.value
+            text = getattr(value, "text", value)
+            got = after[c.coordinate].value
+            if isinstance(text, str) and text.startswith("=CSAT_") and c.data_type == "s":
+                assert got == text  # shown as text, never evaluated
+            elif hasattr(value, "ref"):
+                cells = [x.value for r in after[value.ref] for x in r]
+                assert cells and set(cells) == {"#NAME?"}, value.ref
+                live += 1
+            elif isinstance(text, str) and text.startswith("="):
+                assert got == "#NAME?", c.coordinate
+                live += 1
+            elif isinstance(value, (int, float)):
+                assert got == pytest.approx(value)
+    assert live == len(_demo_cells())
