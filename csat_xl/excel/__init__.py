@@ -21,10 +21,13 @@ from .functions import (
     csat_weighted,
     csat_weights,
 )
+from .statistics import csat_alpha, csat_ci
 
 __all__ = [
     "csat_adjustment",
+    "csat_alpha",
     "csat_blend",
+    "csat_ci",
     "csat_grade",
     "csat_score",
     "csat_scores",
