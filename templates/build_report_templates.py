@@ -33,6 +33,7 @@ import openpyxl  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule, DataBarRule, FormulaRule  # noqa: E402
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
+from openpyxl.worksheet.pagebreak import Break  # noqa: E402
 
 from csat_xl import labels  # noqa: E402
 from csat_xl.aggregation import COMPLAINT_DIMENSIONS  # noqa: E402
@@ -138,12 +139,17 @@ class SheetWriter:
             self.put(loop, col, f"{prefix}{{{{ {var}.{name} }}}}", kind)
         return loop
 
-    def fields(self, row: int, namespace: str, keys: list[str]) -> int:
+    def fields(self, row: int, namespace: str, keys: list[str], align: str = "right") -> int:
         for offset, key in enumerate(keys):
             field = self.model.fields[namespace][key]
             self.put(row + offset, 1, field.label, "label")
-            self.put(row + offset, 2, f"{{{{ {namespace}.{key} }}}}", "kpi")
+            value = self.put(row + offset, 2, f"{{{{ {namespace}.{key} }}}}", "kpi")
+            value.alignment = Alignment(horizontal=align)
         return row + len(keys)
+
+    def page_break_before(self, row: int) -> None:
+        """Start a new printed page at ``row`` (the break moves with the rendered rows)."""
+        self.sheet.row_breaks.append(Break(id=row - 1))
 
     def grade_colours(self, ref: str, grade_cell: str) -> None:
         """Fill ``ref`` by the grade written in ``grade_cell`` (relative row), in this language."""
@@ -168,6 +174,7 @@ def build(lang: str) -> openpyxl.Workbook:
     s.put(4, 1, c("block.targets"), "heading")
     for col, key in enumerate(["target.measure", "target.value", "kpi.completion_value", "target.attained", "kpi.target_value", "target.attained"], start=1):
         s.put(5, col, c(key), "header")
+    s.sheet.row_dimensions[5].height = 30
     for row, (label, value, low, low_ok, high, high_ok) in enumerate([
         ("kpi.csi", "csi", "completion_value", "csi_completion", "target_value", "csi_target"),
         ("kpi.satisfaction_rate", "satisfaction_rate", "completion_rate", "rate_completion", "target_rate", "rate_target"),
@@ -182,8 +189,9 @@ def build(lang: str) -> openpyxl.Workbook:
                          "satisfaction_rate", "complaints", "closure_rate"])
     loop = s.table(21, "grades", ["grade", "count", "share"], "g", heading=c("block.grades"))
     s.grade_colours(f"A{loop}", f"$A{loop}")
-    s.put(21, 4, "{% chart grades width=12 height=6.5 %}")
-    loop = s.table(35, "categories", ["category", "weight", "mean_questionnaire", "mean_visit", "mean_blended", "weakness"], "k",
+    s.put(loop + 2, 1, "{% chart grades width=17 height=7 %}")
+    s.page_break_before(loop + 19)
+    loop = s.table(loop + 19, "categories", ["category", "weight", "mean_questionnaire", "mean_visit", "mean_blended", "weakness"], "k",
                    heading=c("block.categories"))
     s.put(loop + 2, 1, "{% chart categories width=17 height=7 %}")
 
@@ -206,10 +214,10 @@ def build(lang: str) -> openpyxl.Workbook:
     loop = s.table(7, "items", ["category", "item", "item_weight", "category_weight", "weight", "answers", "mean_questionnaire",
                                 "mean_visit", "mean_blended", "weakness", "weakness_rank"], "i", heading=c("block.items"))
     s.sheet.conditional_formatting.add(f"J{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F8696B"))
+    s.page_break_before(11)
     loop = s.table(11, "weaknesses", ["weakness_rank", "item", "category", "weight", "mean_blended", "weakness"], "w",
                    heading=c("chart.weakness"))
-    s.put(loop + 2, 1, "{% chart weakness width=20 height=7.5 %}")
-    s.sheet.print_title_rows = None
+    s.put(loop - 1, 8, "{% chart weakness width=13 height=7.5 %}")
 
     # --- Complaints
     s = SheetWriter(book, "complaints", look, model, [22, 9, 10, 13, 3, 12])
@@ -253,10 +261,10 @@ def build(lang: str) -> openpyxl.Workbook:
                                                                    fill=PatternFill("solid", start_color=colour, end_color=colour)))
 
     # --- Method
-    s = SheetWriter(book, "method", look, model, [20, 30, 16, 18, 16, 66])
+    s = SheetWriter(book, "method", look, model, [20, 30, 16, 18, 16, 66], landscape=True)
     s.title(f"{c('title.method')} {{{{ kpi.period }}}}", generated)
     s.put(3, 1, c("block.record"), "heading")
-    s.fields(4, "record", ["version", "generated_at", "weight_mode", "language", "source", "sha256"])
+    s.fields(4, "record", ["version", "generated_at", "weight_mode", "language", "source", "sha256"], align="left")
     for row in range(4, 10):
         s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
     loop = s.table(11, "inputs", ["role", "file", "period", "sha256"], "f", heading=c("block.inputs"))
