@@ -72,9 +72,14 @@ def officejs_payload(path: Path, active: int = 0) -> dict:
 
 def run_script(name: str, payload: dict, module=None) -> list[dict]:
     """Run the script as xlwings Server does; the actions the add-in would replay."""
+    # xlwings edits the payload of a book in place: each run gets its own copy
+    return run_on_book(name, xw.Book(json=copy.deepcopy(payload)), module)
+
+
+def run_on_book(name: str, book, module=None) -> list[dict]:
+    """``custom_scripts_call`` on a book made with ``xw.Book(json=payload)``; closes the book."""
     from csat_xl.actions import scripts
 
-    book = xw.Book(json=copy.deepcopy(payload))  # the engine edits its payload in place
     try:
         result = asyncio.run(xlwings.server.custom_scripts_call(module or scripts, name, typehint_to_value={xw.Book: book}))
         return result.json()["actions"]
