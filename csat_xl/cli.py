@@ -329,6 +329,23 @@ def demo(
         stdout.print(t("report_written", language, path=target), highlight=False)
 
 
+@app.command()
+def template(
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Template file (default: survey_template_<lang>.xlsx). 模板文件。")] = None,
+    lang: LangOption = None,
+    scheme: Annotated[Optional[Path], typer.Option("--scheme", help="Take scheme, scales and settings from this survey workbook. 从该工作簿取指标、量表和设置。")] = None,
+    customers: Annotated[int, typer.Option("--customers", min=1, max=100_000, help="Rows of the Customers sheet. 客户行数。")] = 200,
+    rows: Annotated[int, typer.Option("--rows", min=1, max=100_000, help="Questionnaire rows (visits get half, complaints a quarter). 问卷行数。")] = 2000,
+) -> None:
+    """Write a blank survey template that computes the scores with plain formulas. 生成用公式计算得分的空白调查模板。"""
+    from .template import write_template
+
+    language = _lang(lang)
+    target = out or Path(f"survey_template_{language}.xlsx")
+    run_guarded(lambda: write_template(target, lang=language, scheme_source=scheme, customers=customers, rows=rows), language)
+    stdout.print(t("template_written", language, path=target, customers=customers, rows=rows), highlight=False)
+
+
 addin_app = typer.Typer(no_args_is_help=True, help="The Excel add-in (ribbon tab 满意度 CSAT). Excel 加载项。")
 app.add_typer(addin_app, name="addin")
 
