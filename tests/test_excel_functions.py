@@ -397,3 +397,17 @@ def test_demo_workbook_in_a_spreadsheet_engine_without_the_functions(soffice, tm
             elif isinstance(value, (int, float)):
                 assert got == pytest.approx(value)
     assert live == len(_demo_cells())
+
+
+def test_classic_config_uses_the_keys_xlwings_reads():
+    """addin/classic: the config keys are those xlwings' own VBA add-in reads,
+    and UDF Modules names the package that holds every function."""
+    import csv
+    import importlib
+
+    main_bas = (Path(xlwings.__file__).parent / "addin" / "Main.bas").read_text(encoding="utf-8", errors="replace")
+    conf = dict(csv.reader((ROOT / "addin" / "classic" / "excel_functions.xlwings.conf").read_text().splitlines()))
+    for key in conf:
+        assert f'GetConfig("{key}"' in main_bas, key
+    module = importlib.import_module(conf["UDF MODULES"])
+    assert {f["name"] for f in xlwings.server.custom_functions_meta(module)["functions"]} >= set(FUNCTIONS)
