@@ -229,13 +229,12 @@ def reliability(survey: Survey, policy: str = LISTWISE, threshold: float = ALPHA
 # =================================================================================================
 # Bootstrap engine
 # =================================================================================================
-def resample_counts(n: int, resamples: int, seed: int | np.random.SeedSequence | None) -> Iterator[np.ndarray]:
-    """Yield float64 matrices of bootstrap counts, ``resamples`` rows in total.
+def resample_indices(n: int, resamples: int, seed: int | np.random.SeedSequence | None) -> Iterator[np.ndarray]:
+    """Yield matrices of bootstrap draws, ``resamples`` rows in total.
 
-    Row ``b`` says how many times each of the ``n`` units is drawn in
-    resample ``b`` (a draw of ``n`` indices with replacement).  Rows come in
-    chunks of about 4 M elements so memory stays flat; a seed always gives
-    the same rows.
+    Row ``b`` holds the ``n`` unit indices drawn with replacement for
+    resample ``b``.  Rows come in chunks of about 4 M elements so memory
+    stays flat; a seed always gives the same rows.
     """
     _check_resamples(resamples)
     rng = np.random.default_rng(seed)
@@ -243,22 +242,41 @@ def resample_counts(n: int, resamples: int, seed: int | np.random.SeedSequence |
     done = 0
     while done < resamples:
         rows = min(chunk, resamples - done)
-        draws = rng.integers(0, n, size=(rows, n))
+        yield rng.integers(0, n, size=(rows, n))
+        done += rows
+
+
+def resample_counts(n: int, resamples: int, seed: int | np.random.SeedSequence | None) -> Iterator[np.ndarray]:
+    """The draws of :func:`resample_indices` as float64 count matrices:
+    ``counts[b, i]`` = how often unit ``i`` is in resample ``b``."""
+    for draws in resample_indices(n, resamples, seed):
+        rows = draws.shape[0]
         # Offset each row's indices so one bincount counts every row at once.
         draws += (np.arange(rows) * n)[:, None]
         yield np.bincount(draws.ravel(), minlength=rows * n).reshape(rows, n).astype(np.float64)
-        done += rows
+
+
+#: Up to this many columns, summing the drawn values directly beats building
+#: count matrices (a gather per column against a bincount plus one matrix product).
+_GATHER_COLUMNS = 2
 
 
 def bootstrap_sums(values: np.ndarray, resamples: int, seed) -> np.ndarray:
     """Column sums of ``values`` (units × columns, no NaN) in every resample:
-    a ``resamples × columns`` matrix (``counts @ values`` per chunk)."""
+    a ``resamples × columns`` matrix.  Few columns: the drawn values are
+    summed directly; many: ``counts @ values`` per chunk (one BLAS product for
+    every statistic).  Both use the same draws for a seed."""
     values = np.asarray(values, dtype=np.float64)
     if values.ndim == 1:
         values = values[:, None]
     if np.isnan(values).any():
         raise ValueError("bootstrap_sums needs values without NaN (encode missing values as 0 with a 0/1 column)")
-    return np.vstack([counts @ values for counts in resample_counts(values.shape[0], resamples, seed)])
+    n, m = values.shape
+    if m <= _GATHER_COLUMNS:
+        columns = [values[:, j] for j in range(m)]
+        return np.vstack([np.column_stack([c[draws].sum(axis=1) for c in columns])
+                          for draws in resample_indices(n, resamples, seed)])
+    return np.vstack([counts @ values for counts in resample_counts(n, resamples, seed)])
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,17 @@ def test_resample_counts_are_draws_of_n():
     assert (counts.sum(axis=1) == 7).all()
     again = np.vstack(list(st.resample_counts(7, 25, seed=1)))
     assert (counts == again).all()
+    draws = np.vstack(list(st.resample_indices(7, 25, seed=1)))
+    assert (np.stack([np.bincount(row, minlength=7) for row in draws]) == counts).all()
+
+
+def test_bootstrap_sums_same_draws_either_way():
+    """Few columns are summed by gathering, many by count matrices: same draws, same sums."""
+    values = np.random.default_rng(2).normal(80, 5, (300, 1))
+    few = st.bootstrap_sums(values, 50, seed=3)  # gather path
+    many = st.bootstrap_sums(np.column_stack([values, values, np.ones_like(values)]), 50, seed=3)  # count path
+    assert few[:, 0] == pytest.approx(many[:, 0], abs=1e-9)
+    assert (many[:, 2] == 300).all()
 
 
 def test_bootstrap_reproducible_with_seed():
