@@ -70,6 +70,19 @@ def officejs_payload(path: Path, active: int = 0) -> dict:
     }
 
 
+def blank_payload(book: str = "Book1", sheet: str = "Sheet1") -> dict:
+    """The payload of a new, empty workbook (one empty sheet)."""
+    return {
+        "client": "Office.js", "version": xw.__version__,
+        "book": {"name": book, "active_sheet_index": 0, "selection": "A1"},
+        "names": [], "sheets": [{
+            "name": sheet, "visibility": "Visible", "print_area": None, "notes": [], "used_range_address": None,
+            "used_range_row_count": 0, "used_range_column_count": 0, "values": [[""]],
+            "pictures": [], "shapes": [], "charts": [], "tables": [], "show_gridlines": True, "pivot_tables": [],
+        }],
+    }
+
+
 def run_script(name: str, payload: dict, module=None) -> list[dict]:
     """Run the script as xlwings Server does; the actions the add-in would replay."""
     # xlwings edits the payload of a book in place: each run gets its own copy

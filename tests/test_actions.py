@@ -22,7 +22,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from officejs import officejs_payload, run_script, xw  # noqa: I001  (sets up xlwings' Office.js mode first)
+from officejs import blank_payload, officejs_payload, run_script, xw  # noqa: I001  (sets up xlwings' Office.js mode first)
 import xlwings.server  # noqa: E402
 
 from builders import worked_example, write_xlsx  # noqa: E402
@@ -119,6 +119,12 @@ class Replay:
     def _setColumnWidth(self, a):
         for c in range(a["start_column"], a["start_column"] + a["column_count"]):
             self.sheets[a["sheet_position"]]["widths"][c] = a["args"][0]
+
+    def _setSheetVisibility(self, a):
+        self.sheets[a["sheet_position"]]["visibility"] = a["args"][0]
+
+    def _namesAdd(self, a):
+        self.names_added = getattr(self, "names_added", []) + [tuple(a["args"])]
 
     def _activateSheet(self, a):
         self.active = a["args"][0]
@@ -273,6 +279,62 @@ def test_build_report_adds_report_sheets_and_leaves_the_data_alone():
     # writes are batched: one value write per block, not per cell
     n_cells = sum(len(s["cells"]) for s in book.sheets[len(survey_sheets):])
     assert book.counts["setValues"] * 10 < n_cells
+
+
+# --- Office.js: new template ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def template_zh():
+    from csat_xl.template import build_template
+
+    return build_template("zh")
+
+
+def test_new_template_opens_a_new_workbook_on_xlwings_server(monkeypatch):
+    import base64
+    import io
+
+    from csat_xl.tables import Table, inspect_tables
+
+    monkeypatch.delenv("CSAT_LANG", raising=False)
+    actions = run_script("new_template", officejs_payload(SAMPLE))
+    # the whole template file goes to the add-in's callback: nothing else is written
+    assert [(a["func"], a["args"][0]) for a in actions] == [("runMacro", "csatOpenWorkbook")]
+    template = openpyxl.load_workbook(io.BytesIO(base64.b64decode(actions[0]["args"][1])))
+    assert template.sheetnames[:2] == ["说明", "客户"]
+    # the template takes the active workbook's scheme
+    scheme = Table("指标", [list(r) for r in template["指标"].iter_rows(values_only=True)])
+    survey, _ = inspect_tables({"指标": scheme})
+    assert survey.scheme.items == read_survey(SAMPLE).scheme.items
+
+
+def test_new_template_adds_sheets_in_xlwings_lite(monkeypatch, template_zh):
+    from csat_xl.actions import documents
+
+    monkeypatch.setattr(documents, "runs_in_browser", lambda: True)
+    monkeypatch.setenv("CSAT_LANG", "zh")
+    payload = blank_payload()
+    book = Replay(payload).apply(run_script("new_template", payload))
+    assert book.names() == ["Sheet1", *template_zh.sheetnames]
+    assert book.active == book.names().index("说明")
+    # our formulas arrive as formulas (not escaped as text), values as values
+    results = book.rows("结果")
+    expected = [[c.value for c in row] for row in template_zh["结果"].iter_rows()]
+    formulas = [(r, c) for r, row in enumerate(expected) for c, v in enumerate(row) if isinstance(v, str) and v.startswith("=")]
+    assert formulas and all(results[r][c] == expected[r][c] for r, c in formulas)
+    hidden = {ws.title for ws in template_zh.worksheets if ws.sheet_state != "visible"}
+    assert {s["name"] for s in book.sheets if s.get("visibility") == "Hidden"} == hidden
+    assert {n for n, _ in book.names_added} == set(template_zh.defined_names.keys())
+    # one value write per sheet however many rows
+    assert book.counts["setValues"] == len(template_zh.sheetnames)
+
+
+def test_new_template_in_lite_refuses_to_replace_survey_sheets(monkeypatch):
+    from csat_xl.actions import documents
+    from csat_xl.findings import CsatError
+
+    monkeypatch.setattr(documents, "runs_in_browser", lambda: True)
+    with pytest.raises(CsatError, match="新建一个空白工作簿"):
+        run_script("new_template", officejs_payload(SAMPLE))
 
 
 def test_scripts_are_registered_for_the_task_pane():
@@ -456,6 +518,20 @@ def test_classic_build_report_writes_the_report_next_to_the_workbook_and_opens_i
     values = [c for row in report["客户"].iter_rows(values_only=True) for c in row]
     assert "C004" in values
     assert file_sha256(path) == digest and book.writes("value") == []  # the survey is untouched
+
+
+def test_classic_new_template_writes_a_free_file_and_opens_it(workbooks, tmp_path, monkeypatch):
+    from csat_xl.actions import classic
+
+    monkeypatch.delenv("CSAT_LANG", raising=False)
+    path = tmp_path / "2026Q2.xlsx"
+    path.write_bytes(workbooks["worked"].read_bytes())
+    book = FakeBook(path)
+    first = classic.new_template(book)
+    second = classic.new_template(book)
+    assert (first.name, second.name) == ("满意度调查模板.xlsx", "满意度调查模板 (2).xlsx")
+    assert book.app.books.opened == [str(first), str(second)]
+    assert openpyxl.load_workbook(first, read_only=True).sheetnames[:3] == ["说明", "客户", "问卷"]
 
 
 def test_classic_build_report_on_invalid_input_writes_no_file(workbooks, tmp_path):

@@ -31,3 +31,12 @@ Office.actions.associate("csatBuildReport", (event) => runCsatScript("build_repo
 Office.actions.associate("csatNewTemplate", (event) => runCsatScript("new_template", event));
 Office.actions.associate("csatValidate", (event) => runCsatScript("validate", event));
 Office.actions.associate("csatRefreshResults", (event) => runCsatScript("refresh_results", event));
+
+// New template (xlwings Server): Python sends the template file as base64
+// through book.app.macro("csatOpenWorkbook"); Office.js opens it as a new
+// workbook, exactly as `csat-xl template` writes it.  Callbacks called by
+// book.app.macro() get the request context first, then Python's arguments.
+async function csatOpenWorkbook(context, base64) {
+  await Excel.createWorkbook(base64);
+}
+xlwings.registerCallback(csatOpenWorkbook);

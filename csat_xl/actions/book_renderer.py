@@ -105,12 +105,17 @@ class SheetLayout:
     select: str = "A1"
 
 
+class FormulaText(str):
+    """A formula csat-xl itself wrote (a template's): written as a formula, not escaped."""
+
+
 def cell_value(value: Any) -> Any:
     """A Python value as a cell should hold it.
 
     Blank for None/NaN; plain ``int``/``float``/``bool`` for numpy scalars;
-    dates unchanged; text prefixed with ``'`` when a spreadsheet would read
-    it as a formula; anything else as its text.
+    dates unchanged; our own formulas (:class:`FormulaText`) as they are;
+    other text prefixed with ``'`` when a spreadsheet would read it as a
+    formula; anything else as its text.
     """
     if value is None:
         return None
@@ -120,6 +125,8 @@ def cell_value(value: Any) -> Any:
         return None if math.isnan(value) else value
     if isinstance(value, (bool, int, dt.date, dt.datetime)):
         return value
+    if isinstance(value, FormulaText):
+        return str(value)
     if isinstance(value, str):
         return "'" + value if looks_like_formula(value) else value
     return str(value)

@@ -91,7 +91,7 @@ def build_report(book=None) -> Path | None:
     On input errors the findings sheet is shown instead and None returned;
     nothing is written to disk.
     """
-    from .report_sheets import report_model, render_report_file
+    from .documents import report_model, render_report_file
 
     book = caller_book(book)
     lang = book_actions.book_lang(book)
@@ -112,7 +112,7 @@ def new_template(book=None) -> Path:
     folder when no saved workbook is open) under a name that is free, in the
     workbook's language.
     """
-    from .report_sheets import write_template_file
+    from .documents import write_template_file
 
     import xlwings as xw
 
@@ -131,7 +131,7 @@ def new_template(book=None) -> Path:
         documents = Path.home() / "Documents"
         folder = documents if documents.is_dir() else Path.home()
     out = free_path(folder, TEMPLATE_STEM[lang])
-    write_template_file(out, lang)
+    write_template_file(out, lang, book)
     app = book.app if book is not None else xw.apps.active
     app.books.open(str(out))
     return out

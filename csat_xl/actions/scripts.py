@@ -10,14 +10,14 @@ these functions by name:
 script             button                        what it does in the active workbook
 =================  ============================  =====================================
 ``build_report``   生成报告 Build report          report sheets (the report model)
-``new_template``   新建模板 New template          the blank template's sheets
+``new_template``   新建模板 New template          the blank template (new workbook / sheets)
 ``validate``       校验 Validate                  findings sheet, selected
 ``refresh_results`` 刷新结果 Refresh               results sheet (per-customer scores)
 =================  ============================  =====================================
 
 Classic desktop xlwings uses :mod:`csat_xl.actions.classic` instead (files
 next to the workbook).  The work itself is in
-:mod:`csat_xl.actions.book_actions` and :mod:`csat_xl.actions.report_sheets`.
+:mod:`csat_xl.actions.book_actions` and :mod:`csat_xl.actions.documents`.
 """
 
 from __future__ import annotations
@@ -30,17 +30,17 @@ from . import book_actions
 @xw.script(name="生成报告 Build report")
 def build_report(book: xw.Book):
     """Compute the workbook and add the report's sheets to it."""
-    from .report_sheets import add_report_sheets
+    from .documents import add_report_sheets
 
     add_report_sheets(book)
 
 
 @xw.script(name="新建模板 New template")
 def new_template(book: xw.Book):
-    """Add a blank survey template's sheets to the workbook (user's language)."""
-    from .report_sheets import add_template_sheets
+    """A blank survey template in the user's language: a new workbook (xlwings Server) or new sheets (Lite)."""
+    from .documents import new_template_in_book
 
-    add_template_sheets(book)
+    new_template_in_book(book)
 
 
 @xw.script(name="校验 Validate")

@@ -19,15 +19,21 @@ chart's data is the table next to it.
 
 from __future__ import annotations
 
+import base64
+import io
 import os
+import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..findings import InvalidInputError
 from ..report.render_xlsx import GRADE_COLORS
+from ..text import looks_like_formula
 from . import book_actions, texts
 from .book_actions import SEVERITY_FILL
-from .book_renderer import Block, Format, SheetLayout, fit_widths, runs, write_sheet
+from .book_renderer import Block, FormulaText, Format, SheetLayout, fit_widths, runs, write_sheet
 
 #: Prefix of report sheets written into a survey workbook.
 REPORT_SHEET_PREFIX = {"zh": "报告-", "en": "Report-"}
@@ -161,40 +167,148 @@ def render_report_file(model, out: Path, inputs: Sequence[os.PathLike] = ()) -> 
 
 
 # --- the template ----------------------------------------------------------------------------
-def template_workbook(lang: str, scheme_source=None):
-    """The blank survey template as an openpyxl workbook (the template issue's builder)."""
+#: Name of the JavaScript callback (addin/officejs/commands.js) that opens a
+#: workbook from base64 with Office.js' ``Excel.createWorkbook``.
+OPEN_WORKBOOK_CALLBACK = "csatOpenWorkbook"
+
+
+def scheme_source_file(book, folder: Path) -> Path | None:
+    """The book's Scheme, Scales and Settings sheets as an .xlsx in ``folder`` (None without a Scheme).
+
+    The template builder takes its scheme from a file; the open workbook's
+    *current* sheets (saved or not) are what the user sees, so they are
+    written out, each grid where it sits so messages name the real cells.
+    """
+    import openpyxl
+
+    from ..tables import match_sheets
+
+    tables = match_sheets(book_actions.book_tables(book), [])
+    if "scheme" not in tables:
+        return None
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for key in ("scheme", "scales", "settings"):
+        if key in tables:
+            table = tables[key]
+            ws = wb.create_sheet(table.name)
+            for i, row in enumerate(table.rows):
+                for j, value in enumerate(row):
+                    if value is not None:
+                        cell = ws.cell(table.first_row + i, table.first_col + j, value)
+                        if looks_like_formula(value):  # user text stays text
+                            cell.data_type = "s"
+    path = folder / f"scheme_of_{Path(str(book.name)).stem}.xlsx"
+    wb.save(path)
+    return path
+
+
+def template_workbook(book, lang: str):
+    """The blank survey template (the template issue's builder), with the book's scheme if it has one.
+
+    Raises :class:`~csat_xl.findings.InvalidInputError` when the book's
+    Scheme, Scales or Settings sheets have errors.
+    """
     from ..template import build_template
 
-    return build_template(lang, scheme_source)
+    with tempfile.TemporaryDirectory(prefix="csat-scheme-") as folder:
+        return build_template(lang, scheme_source_file(book, Path(folder)))
 
 
-def template_layouts(workbook) -> list[SheetLayout]:
-    """Each template sheet as a layout: its values, header row bold, its column widths."""
+def _cell_style_key(cell) -> tuple:
+    fill = cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else None
+    color = f"#{fill[-6:]}" if isinstance(fill, str) and len(fill) >= 6 else None
+    number_format = cell.number_format if cell.number_format not in (None, "General") else None
+    return color, bool(cell.font and cell.font.b), number_format
+
+
+def sheet_layout(ws) -> SheetLayout:
+    """An openpyxl sheet as a layout: values, formulas kept as formulas, fills, bold, number formats, widths.
+
+    Formats are taken per column as runs of rows with the same look, so a
+    2,000-row input sheet costs a handful of format calls, not one per cell.
+    """
     from openpyxl.utils import column_index_from_string
 
-    layouts = []
-    for ws in workbook.worksheets:
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        widths = {column_index_from_string(letter): dim.width for letter, dim in ws.column_dimensions.items() if dim.width}
-        layouts.append(SheetLayout(ws.title, [Block(rows, top=1, header_rows=1 if rows else 0)], widths))
-    return layouts
+    rows: list[list[Any]] = []
+    for row in ws.iter_rows():
+        rows.append([FormulaText(c.value) if c.data_type == "f" and isinstance(c.value, str) else c.value for c in row])
+    formats: list[Format] = []
+    for col in range(ws.max_column):
+        keys = [_cell_style_key(ws.cell(r + 1, col + 1)) for r in range(ws.max_row)]
+        for start, length, (color, bold, number_format) in runs(keys):
+            if color or bold or number_format:
+                formats.append(Format(start, col, length, 1, color=color, bold=bold, number_format=number_format))
+    widths = {column_index_from_string(letter): dim.width for letter, dim in ws.column_dimensions.items() if dim.width}
+    return SheetLayout(ws.title, [Block(rows, top=1, formats=formats)], widths)
 
 
-def add_template_sheets(book, lang: str | None = None) -> list[str]:
-    """New template in a workbook: the template's sheets added; refuses to replace existing ones."""
+def add_template_sheets(book, lang: str | None = None) -> list[str] | None:
+    """New template, xlwings Lite: the template's sheets added to the active workbook.
+
+    Values, formulas, defined names, hidden helper sheets, fills, bold,
+    number formats and column widths are carried over; sheet protection,
+    dropdowns (data validation) and conditional formats are not (the file
+    from ``csat-xl template`` or the other hosts has them).  Refuses to
+    replace sheets the workbook already has.  On scheme errors the findings
+    sheet is shown and None returned.
+    """
     lang = lang or book_actions.book_lang(book)
-    layouts = template_layouts(template_workbook(lang))
-    book_actions.ensure_no_survey_sheets(book, [layout.name for layout in layouts], lang)
-    for layout in layouts:
-        write_sheet(book, layout)
-    book.sheets[layouts[0].name].activate()
-    return [layout.name for layout in layouts]
+    try:
+        workbook = template_workbook(book, lang)
+    except InvalidInputError as exc:
+        book_actions.show_findings(book, exc.findings, lang)
+        return None
+    book_actions.ensure_no_survey_sheets(book, workbook.sheetnames, lang)
+    for ws in workbook.worksheets:
+        sheet = write_sheet(book, sheet_layout(ws))
+        if ws.sheet_state != "visible":
+            sheet.visible = False
+    for name, defined in workbook.defined_names.items():
+        book.names.add(name, "=" + defined.attr_text)
+    first = next(ws.title for ws in workbook.worksheets if ws.sheet_state == "visible")
+    book.sheets[first].activate()
+    return workbook.sheetnames
 
 
-def write_template_file(out: Path, lang: str, scheme_source=None) -> Path:
-    """The blank template file at ``out`` (atomically, by the template issue's writer)."""
+def open_template_workbook(book, lang: str | None = None) -> bytes | None:
+    """New template, xlwings Server: open the template as a new workbook (Office.js ``createWorkbook``).
+
+    The template file is sent whole (base64) to the add-in's
+    ``csatOpenWorkbook`` callback, so it arrives exactly as ``csat-xl
+    template`` writes it — protection, dropdowns and formats included.
+    Returns the file's bytes; on scheme errors shows the findings and
+    returns None.
+    """
+    lang = lang or book_actions.book_lang(book)
+    try:
+        workbook = template_workbook(book, lang)
+    except InvalidInputError as exc:
+        book_actions.show_findings(book, exc.findings, lang)
+        return None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    book.app.macro(OPEN_WORKBOOK_CALLBACK)(base64.b64encode(data).decode("ascii"))
+    return data
+
+
+def runs_in_browser() -> bool:
+    """True in xlwings Lite (Pyodide): no server-side JavaScript callbacks to open a workbook."""
+    return sys.platform == "emscripten"
+
+
+def new_template_in_book(book, lang: str | None = None):
+    """New template for Office.js hosts: a new workbook where the host can open one, else sheets."""
+    if runs_in_browser():
+        return add_template_sheets(book, lang)
+    return open_template_workbook(book, lang)
+
+
+def write_template_file(out: Path, lang: str, book=None) -> Path | None:
+    """Classic desktop: the template file at ``out`` (atomic), with the book's scheme if it has one."""
     from ..template import write_template
 
-    write_template(out, lang=lang, scheme_source=scheme_source)
-    return out
-
+    with tempfile.TemporaryDirectory(prefix="csat-scheme-") as folder:
+        source = scheme_source_file(book, Path(folder)) if book is not None else None
+        return write_template(out, lang=lang, scheme_source=source)
