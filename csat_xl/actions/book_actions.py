@@ -13,12 +13,8 @@ here; these functions only move cells in and out.
 ``refresh_results``
     the per-customer results table on the results sheet; on errors the
     findings sheet instead (nothing else is touched).
-``build_report_sheets``
-    the report model (csat_xl.report) rendered into sheets of the workbook —
-    for hosts without a file system (xlwings Server, Lite).
-``add_template_sheets``
-    the blank survey template's sheets (csat_xl.template) added to the
-    workbook — again for hosts without a file system.
+
+Build report and New template live in :mod:`csat_xl.actions.documents`.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from . import book_actions, texts
 
 #: The UDF modules the **Import functions** button registers (issue 3's
 #: custom functions).  Kept as data so ``build_xlam.py`` and the docs agree.
-UDF_MODULES = ("csat_xl.excel.functions",)
+UDF_MODULES = ("csat_xl.excel",)
 
 #: File names of what the buttons write, by language.
 REPORT_SUFFIX = {"zh": "_报告", "en": "_report"}
