@@ -670,8 +670,9 @@ def importance_performance(scores: Scores) -> ImportancePerformance:
     der_mean = float(table["derived_importance"].mean()) if table["derived_importance"].notna().any() else float("nan")
     perf_mean = float(table["performance"].mean()) if table["performance"].notna().any() else float("nan")
     perf = table["performance"].to_numpy(dtype=np.float64)
-    table["quadrant"] = _quadrants(table["stated_importance"].to_numpy(dtype=np.float64), perf, imp_mean, perf_mean)
-    table["quadrant_derived"] = _quadrants(table["derived_importance"].to_numpy(dtype=np.float64), perf, der_mean, perf_mean)
+    # object columns: an undefined quadrant stays None (never NaN)
+    table["quadrant"] = pd.Series(_quadrants(table["stated_importance"].to_numpy(dtype=np.float64), perf, imp_mean, perf_mean), dtype=object)
+    table["quadrant_derived"] = pd.Series(_quadrants(table["derived_importance"].to_numpy(dtype=np.float64), perf, der_mean, perf_mean), dtype=object)
     return ImportancePerformance(table, imp_mean, der_mean, perf_mean)
 
 

@@ -15,7 +15,7 @@ import statistics as pystats
 import numpy as np
 import pytest
 
-from builders import ITEMS, REFERENCE_SCHEME, tables
+from builders import ITEMS, REFERENCE_SCHEME, tables, worked_example
 from csat_xl import read_survey, score, summarize
 from csat_xl import statistics as st
 from csat_xl.tables import survey_from_tables
@@ -490,3 +490,33 @@ def test_format_value_follows_excel_formats():
     assert format_value(-1.58, "+0.00;-0.00;0.00") == "-1.58"
     assert format_value(47, "0") == "47"
     assert format_value(None, "0.00") == "" and format_value("满意", None) == "满意"
+
+
+# --- robustness: the report always runs the statistics ---------------------------------------------
+_EDGE_CASES = {
+    "worked example": lambda: worked_example(),
+    "visits only": lambda: {"指标": REFERENCE_SCHEME, "走访": [["客户编号", *ITEMS], ["A", *(["满意"] * 9)], ["B", *(["很满意"] * 9)]]},
+    "one customer": lambda: {"指标": REFERENCE_SCHEME, "问卷": [["客户编号", *ITEMS], ["A", *([80] * 9)]]},
+    "no variance": lambda: {"指标": REFERENCE_SCHEME, "问卷": [["客户编号", "受访人", *ITEMS], ["A", "1", *([80] * 9)],
+                                                           ["A", "2", *([80] * 9)], ["B", "1", *([80] * 9)]]},
+    "complaints only": lambda: {"指标": REFERENCE_SCHEME, "投诉": [["客户编号", "处理结果"], ["A", "满意"]]},
+}
+
+
+@pytest.mark.parametrize("case", sorted(_EDGE_CASES))
+def test_statistics_never_fail_on_thin_data(case):
+    import warnings
+
+    from csat_xl.report.stats_tables import statistics_fields, statistics_tables
+
+    scores = score(survey_from_tables(tables(_EDGE_CASES[case]())))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "mean of empty slice" or division warnings either
+        result = st.analyse(scores, scores, resamples=50)
+        json.dumps(result.to_dict())
+        for lang in ("zh", "en"):
+            statistics_tables(result, scores, lang)
+            statistics_fields(result, lang)
+    estimate = result.uncertainty.interval("csi").estimate
+    csi = summarize(scores).csi
+    assert (csi is None and math.isnan(estimate)) or estimate == pytest.approx(csi)

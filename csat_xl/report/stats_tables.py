@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .. import labels
@@ -119,7 +120,7 @@ def _reliability_tables(stats: st.Statistics, lang: str) -> tuple[Table, Table]:
     rows, styles = [], []
     for r in rel.categories.to_dict(orient="records"):
         below = r["below_threshold"]
-        verdict = "undefined" if below is None or _num(r["alpha"]) is None else ("low" if below else "ok")
+        verdict = "undefined" if _num(r["alpha"]) is None else ("low" if bool(below) else "ok")
         rows.append({
             "category": _text(r["category"]) or caption("reliability.all_items", lang),
             "items_count": int(r["items"]), "respondents_used": int(r["respondents"]), "alpha": _num(r["alpha"]),
@@ -137,6 +138,10 @@ def _reliability_tables(stats: st.Statistics, lang: str) -> tuple[Table, Table]:
     return categories, Table("stats_alpha_items", caption("block.stats_alpha_items", lang), item_columns, item_rows)
 
 
+def _quadrant(key: Any, lang: str) -> str | None:
+    return caption(f"quadrant.{key}", lang) if isinstance(key, str) else None
+
+
 def _ipa_table(stats: st.Statistics, lang: str) -> Table:
     columns = [_col("item", lang), _col("category", lang), _col("stated_importance", lang, "weight"),
                _col("derived_importance", lang, "r"), _col("performance", lang, "score"),
@@ -147,14 +152,18 @@ def _ipa_table(stats: st.Statistics, lang: str) -> Table:
             "item": _text(r["item"]), "category": _text(r["category"]),
             "stated_importance": _num(r["stated_importance"]), "derived_importance": _num(r["derived_importance"]),
             "performance": _num(r["performance"]),
-            "quadrant": caption(f"quadrant.{r['quadrant']}", lang) if r["quadrant"] else None,
-            "quadrant_derived": caption(f"quadrant.{r['quadrant_derived']}", lang) if r["quadrant_derived"] else None,
+            "quadrant": _quadrant(r["quadrant"], lang),
+            "quadrant_derived": _quadrant(r["quadrant_derived"], lang),
         })
         styles.append("not_attained" if r["quadrant"] == "concentrate" else None)
     return Table("stats_ipa", caption("block.stats_ipa", lang), columns, rows, {"quadrant": styles})
 
 
 _CS_STYLE = {"satisfied": "attained", "disappointed": "not_attained"}
+
+
+def _cs_class(key: Any, lang: str) -> str | None:
+    return caption(f"cs.{key}", lang) if isinstance(key, str) else None
 
 
 def _expectation_tables(stats: st.Statistics, scores: Scores, lang: str) -> tuple[Table, Table]:
@@ -169,9 +178,9 @@ def _expectation_tables(stats: st.Statistics, scores: Scores, lang: str) -> tupl
                 "scope": caption(f"scope.{scope}", lang),
                 "name": _text(r[name_column]) if name_column else caption("scope.overall", lang),
                 "pairs": int(r["answers"]), "perceived": _num(r["perceived"]), "expected": _num(r["expected"]),
-                "cs": _num(r["cs"]), "cs_class": caption(f"cs.{r['cs_class']}", lang) if r["cs_class"] else None,
+                "cs": _num(r["cs"]), "cs_class": _cs_class(r["cs_class"], lang),
             })
-            styles.append(_CS_STYLE.get(r["cs_class"]))
+            styles.append(_CS_STYLE.get(r["cs_class"]) if isinstance(r["cs_class"], str) else None)
     summary = Table("stats_expectations", caption("block.stats_expectations", lang), columns, rows, {"cs_class": styles})
     names = scores.customers.set_index("customer_id")["customer_name"]
     customer_columns = [_result_col("customer_id", lang), _result_col("customer_name", lang), _col("pairs", lang, "count"),
@@ -183,9 +192,9 @@ def _expectation_tables(stats: st.Statistics, scores: Scores, lang: str) -> tupl
         customer_rows.append({
             "customer_id": _text(r["customer_id"]), "customer_name": _text(names.get(r["customer_id"])),
             "pairs": int(r["answers"]), "perceived": _num(r["perceived"]), "expected": _num(r["expected"]),
-            "cs": _num(r["cs"]), "cs_class": caption(f"cs.{r['cs_class']}", lang) if r["cs_class"] else None,
+            "cs": _num(r["cs"]), "cs_class": _cs_class(r["cs_class"], lang),
         })
-        customer_styles.append(_CS_STYLE.get(r["cs_class"]))
+        customer_styles.append(_CS_STYLE.get(r["cs_class"]) if isinstance(r["cs_class"], str) else None)
     customers = Table("stats_expectation_customers", caption("block.stats_expectation_customers", lang),
                       customer_columns, customer_rows, {"cs_class": customer_styles})
     return summary, customers
@@ -240,11 +249,27 @@ def statistics_tables(stats: st.Statistics, scores: Scores, lang: str) -> dict[s
     return tables
 
 
-def statistics_charts(lang: str) -> dict[str, Chart]:
-    """The importance–performance scatter: x = stated importance, y = performance."""
+@dataclass
+class ScatterChart(Chart):
+    """A native scatter chart (kind ``"scatter"``, drawn by :mod:`.stats_charts`).
+
+    ``category`` is the column of the point labels, ``series[0]`` the x and
+    ``series[1]`` the y column; ``crosses`` = (x, y) where the axes cross —
+    the quadrant cross-hairs of an importance–performance matrix."""
+
+    crosses: tuple[float | None, float | None] = (None, None)
+
+
+def statistics_charts(stats: st.Statistics, lang: str) -> dict[str, Chart]:
+    """The importance–performance matrix: x = stated importance, y = performance,
+    axes crossing at the mean importance and mean performance."""
+    ipa = stats.importance_performance
+    crosses = (_num(ipa.importance_mean), _num(ipa.performance_mean))
     return {
-        "stats_ipa": Chart("stats_ipa", "scatter", caption("chart.stats_ipa", lang), "stats_ipa", "stated_importance",
-                           [Series("performance", caption("col.performance", lang), "scatter", False, FORMATS["score"])]),
+        "stats_ipa": ScatterChart("stats_ipa", "scatter", caption("chart.stats_ipa", lang), "stats_ipa", "item", [
+            Series("stated_importance", caption("col.stated_importance", lang), "scatter", False, "0"),
+            Series("performance", caption("col.performance", lang), "scatter", False, "0"),
+        ], crosses),
     }
 
 
@@ -280,7 +305,7 @@ def add_statistics(model: ReportModel, scores: Scores, previous: Sequence[tuple[
     stats = st.analyse(scores, **options)
     model.fields["stats"] = statistics_fields(stats, lang)
     model.tables.update(statistics_tables(stats, scores, lang))
-    model.charts.update(statistics_charts(lang))
+    model.charts.update(statistics_charts(stats, lang))
     sheet = statistics_sheet(lang)
     position = next((i for i, s in enumerate(model.sheets) if s.key in ("data_quality", "method")), len(model.sheets))
     model.sheets.insert(position, sheet)
