@@ -398,3 +398,66 @@ def test_cli_demo_writes_both_sample_reports(tmp_path):
     assert done.returncode == 0, done.stderr
     assert openpyxl.load_workbook(tmp_path / "out" / "report_zh.xlsx").sheetnames[0] == "概览"
     assert openpyxl.load_workbook(tmp_path / "out" / "report_en.xlsx").sheetnames[0] == "Overview"
+
+
+def test_template_features_follow_the_row_block(tmp_path, zh_model):
+    """Validation, merged cells, formulas, print area and page breaks of a row block stretch with it."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.pagebreak import Break
+
+    book = openpyxl.load_workbook(default_template("zh"))
+    sheet = book["客户"]
+    validation = DataValidation(type="list", formula1='"A,B"')
+    sheet.add_data_validation(validation)
+    validation.add("O4")
+    sheet["P4"] = "{{ c.customer_name }}"
+    sheet.merge_cells("P4:Q4")
+    sheet["R4"] = "=I4*2"
+    sheet["A6"] = "合计 {{ customers | length }}"
+    sheet.print_area = "A1:R6"
+    sheet.row_breaks.append(Break(id=4))
+    template = tmp_path / "features.xlsx"
+    book.save(template)
+    out = render_xlsx(zh_model, tmp_path / "out.xlsx", template=template)
+    sheet = openpyxl.load_workbook(out)["客户"]
+    n = len(zh_model.tables["customers"])
+    last = 3 + n
+    assert [str(r) for r in sheet.data_validations.dataValidation[0].sqref.ranges] == [f"O4:O{last}"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {f"P{r}:Q{r}" for r in range(4, last + 1)} <= merged
+    assert sheet[f"P{last}"].value == zh_model.tables["customers"].rows[-1]["customer_name"]
+    assert sheet[f"R{last}"].value == f"=I{last}*2"  # the template's own formula, moved with its row
+    assert sheet[f"A{last + 2}"].value == f"合计 {n}"
+    assert sheet.print_area.endswith(f"$A$1:$R${last + 2}")
+    assert [b.id for b in sheet.row_breaks.brk] == [last]
+
+
+def test_empty_tables_vanish_and_a_locked_output_is_reported(tmp_path, monkeypatch):
+    sheets = worked_example()
+    del sheets["投诉"]
+    source = write_xlsx(sheets, tmp_path / "no_complaints.xlsx")
+    model = build_report(source, lang="zh")
+    assert len(model.tables["pareto"]) == 0
+    out = render_xlsx(model, tmp_path / "report.xlsx")
+    book = openpyxl.load_workbook(out)
+    complaints = book["投诉"]
+    texts = [c.value for row in complaints.iter_rows() for c in row if c.value is not None]
+    assert caption("no_complaints", "zh") in texts
+    with zipfile.ZipFile(out) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3  # no Pareto chart without complaints
+
+    import os
+
+    real_replace = os.replace
+
+    def locked(src, dst):  # Windows refuses to replace a file Excel has open
+        if Path(dst) == out:
+            raise PermissionError(13, "Permission denied")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", locked)
+    before = out.read_bytes()
+    with pytest.raises(OutputError, match="文件正被其他程序（Excel？）打开"):  # in the report language
+        render_xlsx(model, out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["no_complaints.xlsx", "report.xlsx"]

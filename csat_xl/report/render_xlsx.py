@@ -585,7 +585,8 @@ class _Renderer:
             span = rowmap.span(first, last)
             sheet.print_title_rows = f"{span[0]}:{span[1]}" if span else None
         for brk in sheet.row_breaks.brk:
-            brk.id = rowmap.start(brk.id)
+            # a break sits *after* its row: after the last rendered copy of a row block
+            brk.id = rowmap.start(brk.id) + rowmap.count(brk.id) - 1
 
     # --- charts ----------------------------------------------------------------------
     def draw_charts(self) -> None:
