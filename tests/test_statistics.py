@@ -448,11 +448,18 @@ def test_analyse_sample_to_json(q2):
 
 
 # --- csat-xl score --stats ------------------------------------------------------------------------
-def _cli(*args):
-    import subprocess
-    import sys
+class _Done:
+    def __init__(self, result):
+        self.returncode, self.stdout, self.stderr = result.exit_code, result.stdout, result.stderr
 
-    return subprocess.run([sys.executable, "-m", "csat_xl.cli", *map(str, args)], capture_output=True, text=True)
+
+def _cli(*args):
+    """Run the CLI in this process (typer's runner; stdout and stderr kept apart)."""
+    from typer.testing import CliRunner
+
+    from csat_xl.cli import app
+
+    return _Done(CliRunner().invoke(app, [str(a) for a in args]))
 
 
 def test_cli_stats_json_is_one_object(q2):
