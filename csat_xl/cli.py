@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -242,9 +243,11 @@ def default_report_path(workbook: Path) -> Path:
 
 
 def write_report(workbook: Path, out: Path, previous: list[Path], language: str, template: Path | None = None,
-                 engine: str = "auto") -> Path:
+                 engine: str = "auto", report_lang: str | None = None) -> Path:
     """Read, score and render: the body of ``csat-xl report`` (exit codes per CLI.md).
 
+    ``language`` is for messages; the report is in ``report_lang``, or when
+    None in the language of WORKBOOK's own sheet names (else ``language``).
     Every input is read before anything is written; all their errors are
     listed together (exit 2).  A rich progress bar shows on a terminal.
     """
@@ -252,6 +255,7 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
 
     from .io.atomic import check_not_input
     from .report import build_report, render_xlsx
+    from .report.model import survey_language
 
     inputs = [*previous, workbook]
     run_guarded(lambda: check_not_input(out, [*inputs, *([template] if template else [])], language), language)
@@ -266,7 +270,7 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
             progress.advance(task)
         *earlier, survey = surveys
         progress.update(task, description=t("report_building", language))
-        model = build_report(survey, previous=earlier, lang=language)
+        model = build_report(survey, previous=earlier, lang=report_lang or survey_language(survey) or language)
         progress.advance(task)
         progress.update(task, description=t("report_rendering", language))
 
@@ -295,7 +299,12 @@ def report(
     """Build the summary workbook of WORKBOOK; never touches WORKBOOK. 生成满意度汇总报告。"""
     language = _lang(lang)
     target = out or default_report_path(workbook)
-    write_report(workbook, target, list(previous or []), language, template, engine)
+    if workbook.exists():
+        # `-o out/report.xlsx` in a fresh checkout: make the folder rather than fail.
+        target.parent.mkdir(parents=True, exist_ok=True)
+    # --lang, else CSAT_LANG, else the workbook's own language (see write_report)
+    chosen = lang.value if lang else (os.environ.get("CSAT_LANG", "").lower() if os.environ.get("CSAT_LANG", "").lower() in ("zh", "en") else None)
+    write_report(workbook, target, list(previous or []), language, template, engine, report_lang=chosen)
     stdout.print(t("report_written", language, path=target), highlight=False)
 
 
@@ -325,7 +334,7 @@ def demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     for report_lang in ("zh", "en"):
         target = out_dir / f"report_{report_lang}.xlsx"
-        write_report(bundled_sample(report_lang), target, [], report_lang)
+        write_report(bundled_sample(report_lang), target, [], language, report_lang=report_lang)
         stdout.print(t("report_written", language, path=target), highlight=False)
 
 

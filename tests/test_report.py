@@ -367,8 +367,8 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 
 
-def _cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "csat_xl.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+def _cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "csat_xl.cli", *map(str, args)], capture_output=True, text=True, env=env)
 
 
 def test_cli_report_default_path_trend_and_exit_codes(tmp_path):
@@ -391,6 +391,20 @@ def test_cli_report_default_path_trend_and_exit_codes(tmp_path):
     invalid = _cli("report", bad, "-o", tmp_path / "bad_out.xlsx", "--lang", "en")
     assert invalid.returncode == 2 and "问卷!C2" in invalid.stderr
     assert not (tmp_path / "bad_out.xlsx").exists()
+
+
+def test_cli_report_speaks_the_workbooks_language_unless_told(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "CSAT_LANG"} | {"LANG": "C", "LC_ALL": "C"}
+    done = _cli("report", ZH, "-o", tmp_path / "sub" / "zh.xlsx", env=env)  # the folder is made
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(tmp_path / "sub" / "zh.xlsx").sheetnames[0] == "概览"
+    done = _cli("report", ZH, "-o", tmp_path / "en.xlsx", env=env | {"CSAT_LANG": "en"})
+    assert openpyxl.load_workbook(tmp_path / "en.xlsx").sheetnames[0] == "Overview"
+    from csat_xl.report.model import survey_language
+
+    assert survey_language(csat_xl.read_survey(EN)) == "en" and survey_language(csat_xl.read_survey(ZH)) == "zh"
 
 
 def test_cli_demo_writes_both_sample_reports(tmp_path):

@@ -121,7 +121,7 @@ from ..aggregation import COMPLAINT_DIMENSIONS, Comparison, Summary, compare_per
 from ..findings import Finding
 from ..scoring import Scores, score
 from ..survey import Survey
-from ..text import display
+from ..text import display, match_key
 from .captions import caption
 
 #: Excel number formats by meaning (one place, so every renderer agrees).
@@ -651,6 +651,22 @@ def _as_survey(source: Survey | str | os.PathLike) -> Survey:
     from ..io.readers import read_survey  # the rim is imported only when a path is given
 
     return read_survey(Path(source))
+
+
+def survey_language(survey: Survey) -> str | None:
+    """``"zh"`` or ``"en"``: the language the workbook's own sheet names are in (None when mixed or unknown).
+
+    A report of a Chinese workbook reads best in Chinese whatever the
+    computer's locale, so ``csat-xl report`` uses this when no language is asked for.
+    """
+    votes = {"zh": 0, "en": 0}
+    for key, name in survey.sheet_names.items():
+        if key in labels.SHEET:
+            for lang in votes:
+                votes[lang] += match_key(name) == match_key(labels.SHEET[key].text(lang))
+    if votes["zh"] == votes["en"]:
+        return None
+    return max(votes, key=votes.get)
 
 
 def _period_name(survey: Survey, index: int) -> str:

@@ -358,7 +358,7 @@ class _Renderer:
     def render_sheet(self, sheet) -> bool:
         """Render ``sheet`` in place; False when a ``sheet_if`` says to drop it."""
         cells = [c for c in sheet._cells.values()]
-        blocks: dict[int, tuple[str, Any, Cell, str]] = {}
+        blocks: dict[int, tuple[str, list, Any, str]] = {}  # row -> (variable, rows, model table or None, expression)
         templates: dict[tuple[int, int], _CellTemplate] = {}
         keep = True
         sheet_anchors: list[_ChartAnchor] = []
