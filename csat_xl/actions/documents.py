@@ -31,7 +31,7 @@ from typing import Any
 from ..findings import InvalidInputError
 from ..report.render_xlsx import GRADE_COLORS
 from ..text import looks_like_formula
-from . import book_actions, texts
+from . import book_actions
 from .book_actions import SEVERITY_FILL
 from .book_renderer import Block, FormulaText, Format, SheetLayout, fit_widths, runs, write_sheet
 
