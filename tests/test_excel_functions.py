@@ -219,6 +219,20 @@ def test_score_of_one_customer_equals_the_table_form(example, example_scores, cu
     assert result == [[pytest.approx(example_scores.loc[customer, "final"], abs=1e-12)]]
 
 
+def test_score_ignores_padding_rows_and_reads_item_headers(example, example_scores):
+    """Ranges are often larger than the data: fully blank rows are neither
+    respondents nor visits.  A first row naming the items sets the order."""
+    questionnaire = rows_of(example["问卷"], "C001") + [[""] * 9]
+    visit = [[""] * 9] + rows_of(example["走访"], "C001") + [[""] * 9]
+    outcomes = [["基本满意"], [""], ["未处理"], [""]]
+    expected = pytest.approx(example_scores.loc["C001", "final"], abs=1e-12)
+    assert call("CSAT_SCORE", example["指标"], questionnaire, visit, outcomes, None) == [[expected]]
+    reordered = [list(reversed(ITEMS)), list(reversed(rows_of(example["问卷"], "C001")[0]))]
+    assert call("CSAT_SCORE", example["指标"], reordered, rows_of(example["走访"], "C001"), outcomes, None) == [[expected]]
+    message = value_error("CSAT_SCORE", example["指标"], [list(reversed(ITEMS)), [80] * 8 + [101]])
+    assert "questionnaire row 2, column 9 (品质): 101 is outside 0–100" in message
+
+
 def test_score_accepts_a_weights_row_and_gives_na_without_data():
     weights = [[row[3] for row in REFERENCE_SCHEME[1:]]]
     assert call("CSAT_SCORE", weights, [[100] * 9])[0][0] == pytest.approx(100.0)

@@ -129,12 +129,12 @@ def _frozen(rows: Grid) -> tuple:
 
 
 @functools.lru_cache(maxsize=32)
-def _items_of(scheme: tuple, settings: tuple, scales: tuple) -> list[str]:
+def _items_of(scheme: tuple, settings: tuple, scales: tuple) -> tuple[str, ...]:
     """Item names of a scheme.  Cached: a sheet of CSAT_SCORE formulas
     usually points every formula at the same Scheme, Settings and Scales ranges."""
     context = {"scheme": _scheme_table("scheme", [list(r) for r in scheme]),
                "settings": [list(r) for r in settings], "scales": [list(r) for r in scales]}
-    return parse_tables(context, None).scheme.items
+    return tuple(parse_tables(context, None).scheme.items)
 
 
 def _settings(rows: Grid, lang: str | None = None) -> Settings:
@@ -228,9 +228,9 @@ def csat_score(scheme, questionnaire, visit=None, complaint_outcomes=None, setti
     tables = {"scheme": _scheme_table("scheme", scheme_rows), "settings": settings_rows, "scales": scales_rows}
     question_rows, visit_rows, outcome_rows = grid(questionnaire), grid(visit), grid(complaint_outcomes)
     if not is_empty(question_rows):
-        tables["questionnaire"] = item_rows_table("questionnaire", question_rows, items)
+        tables["questionnaire"] = item_rows_table("questionnaire", question_rows, list(items))
     if not is_empty(visit_rows):
-        tables["visits"] = item_rows_table("visit", visit_rows, items)
+        tables["visits"] = item_rows_table("visit", visit_rows, list(items))
     if not is_empty(outcome_rows):
         tables["complaints"] = outcomes_table("complaint_outcomes", outcome_rows)
     survey = parse_tables(tables, None)

@@ -168,8 +168,7 @@ def item_rows_table(name: str, rows: Grid, items: list[str]) -> RangeTable:
     first = rows[0] if rows else []
     named = [c for c in first if not is_blank(c)]
     if named and all(match_key(c) in item_keys for c in named):
-        id_header = labels.CUSTOMER_ID.zh
-        built = [[id_header, *first]] + [[ONE_CUSTOMER, *r] for r in rows[1:]]
+        built = [[labels.CUSTOMER_ID.zh, *first]] + [[_row_id(r), *r] for r in rows[1:]]
         return RangeTable(name, built, style="position",
                           locate=lambda r, c: None if c == 0 else (r, c - 1))
     width = len(first)
@@ -181,8 +180,15 @@ def item_rows_table(name: str, rows: Grid, items: list[str]) -> RangeTable:
         raise CellError([RangeProblem("width", {"name": name, "width": width, "items": len(items)})])
     else:
         locate = lambda r, c: None if r == 0 or c == 0 else (r - 1, c - 1)  # noqa: E731
-    built = [[labels.CUSTOMER_ID.zh, *items]] + [[ONE_CUSTOMER, *r] for r in rows]
+    built = [[labels.CUSTOMER_ID.zh, *items]] + [[_row_id(r), *r] for r in rows]
     return RangeTable(name, built, style="position", locate=locate)
+
+
+def _row_id(row: list[Any]) -> str | None:
+    """The customer ID for a row of item cells; a fully blank row gets none,
+    so the core drops it like an empty sheet row (ranges are often padded):
+    it is neither a respondent nor a visit where nothing was raised."""
+    return None if all(is_blank(c) for c in row) else ONE_CUSTOMER
 
 
 def weights_scheme_table(name: str, rows: Grid) -> RangeTable:
