@@ -63,12 +63,13 @@ def cell(value):
     return value
 
 
-def rng(rows):
-    """A range argument: a list of rows (a scalar is a 1×1 range)."""
+def rng(rows, blank=""):
+    """A range argument: a list of rows (a scalar is a 1×1 range).  Office.js
+    sends blank cells as ``""``; inside range arguments also as ``null``."""
     if not isinstance(rows, list):
         rows = [[rows]]
     width = max(len(r) for r in rows)
-    return [[cell(v) for v in r] + [""] * (width - len(r)) for r in rows]
+    return [[blank if v is None else cell(v) for v in r] + [blank] * (width - len(r)) for r in rows]
 
 
 def call(func_name, *args):
@@ -131,8 +132,11 @@ def test_meta_lists_every_function_with_descriptions():
 
 
 # --- CSAT_SCORES ---------------------------------------------------------------------------
-def test_scores_spill_the_worked_example(example, example_scores):
-    result = call("CSAT_SCORES", example["指标"], example["问卷"], example["走访"], example["投诉"], None, None)
+@pytest.mark.parametrize("blank", ["", None], ids=["empty-string", "null"])
+def test_scores_spill_the_worked_example(example, example_scores, blank):
+    data = {"func_name": "csat_scores", "version": xlwings.__version__, "client": "Office.js", "runtime": "1.4",
+            "args": [rng(example[s], blank) for s in ("指标", "问卷", "走访", "投诉")]}
+    result = asyncio.run(xlwings.server.custom_functions_call(data, csat_xl.excel))
     header, *rows = result
     assert header == [labels.RESULT_COLUMN[k].zh for k in ("customer_id", "questionnaire", "visit", "preliminary", "adjustment", "final", "grade")]
     assert [r[0] for r in rows] == ["C001", "C003", "C004"]
