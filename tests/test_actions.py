@@ -444,7 +444,11 @@ class FakeBooks:
 class FakeApp:
     def __init__(self):
         self.books = FakeBooks()
+        self.alerts: list[tuple[str, str]] = []
         self.engine = type("Engine", (), {"type": "desktop", "name": "excel"})()
+
+    def alert(self, prompt, title=None, **_):
+        self.alerts.append((title, prompt))
 
 
 class FakeBook:
@@ -552,7 +556,11 @@ def test_classic_build_report_needs_a_saved_workbook(workbooks):
 
     book = FakeBook(workbooks["worked"], fullname="工作簿1")
     with pytest.raises(OutputError, match="保存"):
-        classic.build_report(book)
+        classic.build_report.__wrapped__(book)
+    # from the ribbon the message is a message box, not a traceback
+    assert classic.build_report(book) is None
+    (title, message), = book.app.alerts
+    assert title == "满意度 CSAT" and "请先把工作簿 worked.xlsx 保存到文件夹" in message
 
 
 # --- ribbon, VBA callbacks and the .xlam ---------------------------------------------------------------

@@ -23,9 +23,10 @@ the tests on Linux and by the ribbon on Windows alike).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from ..findings import OutputError
+from ..findings import CsatError, InvalidInputError, OutputError
 from . import book_actions, texts
 
 #: The UDF modules the **Import functions** button registers (issue 3's
@@ -75,16 +76,47 @@ def free_path(folder: Path, stem: str, suffix: str = ".xlsx") -> Path:
     return candidate
 
 
+#: Title of the message boxes the buttons show.
+ALERT_TITLE = "满意度 CSAT"
+
+
+def reported(action):
+    """A ribbon action whose own errors (csat-xl's, with a clear message) show as a message box.
+
+    RunPython would otherwise show a Python traceback to the quality
+    officer.  Anything unexpected still propagates (and xlwings shows it).
+    """
+
+    @functools.wraps(action)
+    def run(book=None):
+        try:
+            return action(book)
+        except CsatError as exc:
+            if book is not None:
+                app = book.app
+            else:
+                import xlwings as xw
+
+                app = xw.apps.active
+            app.alert(str(exc), title=ALERT_TITLE)
+            return None
+
+    return run
+
+
+@reported
 def validate(book=None):
     """Ribbon 校验 Validate: the findings sheet of the active workbook."""
     return book_actions.validate(caller_book(book))
 
 
+@reported
 def refresh_results(book=None):
     """Ribbon 刷新结果 Refresh: the results sheet of the active workbook."""
     return book_actions.refresh_results(caller_book(book))
 
 
+@reported
 def build_report(book=None) -> Path | None:
     """Ribbon 生成报告 Build report: write the report file next to the workbook and open it.
 
@@ -105,12 +137,14 @@ def build_report(book=None) -> Path | None:
     return out
 
 
-def new_template(book=None) -> Path:
+@reported
+def new_template(book=None) -> Path | None:
     """Ribbon 新建模板 New template: write a blank template file and open it.
 
     It goes next to the active workbook (or into the user's Documents
     folder when no saved workbook is open) under a name that is free, in the
-    workbook's language.
+    workbook's language.  When the workbook's Scheme / Scales / Settings
+    have errors, the findings sheet is shown instead and None returned.
     """
     from .documents import write_template_file
 
@@ -131,7 +165,13 @@ def new_template(book=None) -> Path:
         documents = Path.home() / "Documents"
         folder = documents if documents.is_dir() else Path.home()
     out = free_path(folder, TEMPLATE_STEM[lang])
-    write_template_file(out, lang, book)
+    try:
+        write_template_file(out, lang, book)
+    except InvalidInputError as exc:
+        if book is None:
+            raise
+        book_actions.show_findings(book, exc.findings, lang)
+        return None
     app = book.app if book is not None else xw.apps.active
     app.books.open(str(out))
     return out
