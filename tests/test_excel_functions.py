@@ -429,3 +429,41 @@ def test_classic_config_uses_the_keys_xlwings_reads():
         assert f'GetConfig("{key}"' in main_bas, key
     module = importlib.import_module(conf["UDF MODULES"])
     assert {f["name"] for f in xlwings.server.custom_functions_meta(module)["functions"]} >= set(FUNCTIONS)
+
+
+# --- property: the array form, the single form and the engine agree -------------------------------
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_answer = st.one_of(st.none(), st.integers(0, 100), st.sampled_from(["很满意", "满意", "比较满意", "比较不满意", "不满意", "satisfied"]))
+_grade = st.one_of(st.none(), st.none(), st.sampled_from(["很满意", "满意", "比较满意", "比较不满意", "不满意"]), st.integers(20, 100))
+_customer = st.sampled_from(["C1", "C2", "C3", 4])
+
+
+@given(
+    st.lists(st.tuples(_customer, st.lists(_answer, min_size=9, max_size=9)), max_size=6),
+    st.lists(st.tuples(_customer, st.lists(_grade, min_size=9, max_size=9)), max_size=4),
+    st.lists(st.tuples(_customer, st.sampled_from(["未处理", "不满意", "不太满意", "基本满意", "满意", "很满意"])), max_size=4),
+)
+@hsettings(max_examples=15, deadline=None)
+def test_array_form_single_form_and_engine_agree(answers, visits, complaints):
+    sheets = {
+        "指标": REFERENCE_SCHEME,
+        "问卷": [["客户编号", *ITEMS], *([cid, *cells] for cid, cells in answers)],
+        "走访": [["客户编号", *ITEMS], *([cid, *cells] for cid, cells in visits)],
+        "投诉": [["客户编号", "处理结果"], *([cid, outcome] for cid, outcome in complaints)],
+    }
+    engine = score(survey_from_tables(tables(sheets))).customers.set_index("customer_id")
+    header, *rows = call("CSAT_SCORES", *(sheets[s] for s in ("指标", "问卷", "走访", "投诉")), None, None)
+    assert [str(r[0]) for r in rows] == list(engine.index)
+    for row in rows:
+        key = str(row[0])
+        final = engine.loc[key, "final"]
+        assert row[5] == ("" if final != final else pytest.approx(final, abs=1e-9))
+        mine = lambda pairs: [cells for cid, cells in pairs if str(cid) == key] or None  # noqa: E731
+        outcomes = [[o] for cid, o in complaints if str(cid) == key] or None
+        single = call("CSAT_SCORE", REFERENCE_SCHEME, mine(answers), mine(visits), outcomes, None)[0][0]
+        # A visit where nothing was raised is an all-blank row: CSAT_SCORE reads
+        # it as padding, the Visits sheet as a visit (every item 满意).
+        if any(all(c is None for c in cells) for cid, cells in visits if str(cid) == key):
+            continue
+        assert single == (NA if final != final else pytest.approx(final, abs=1e-9)), key
