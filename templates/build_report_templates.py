@@ -40,6 +40,7 @@ from csat_xl.aggregation import COMPLAINT_DIMENSIONS  # noqa: E402
 from csat_xl.report.captions import caption  # noqa: E402
 from csat_xl.report.model import build_report  # noqa: E402
 from csat_xl.report.render_xlsx import GRADE_COLORS  # noqa: E402
+from csat_xl.report.stats_tables import SAMPLE_KEYS, SETTINGS_KEYS  # noqa: E402
 
 OUT_DIRS = (ROOT / "templates", ROOT / "csat_xl" / "report" / "templates")
 SAMPLE = ROOT / "csat_xl" / "data" / "pvc_2026Q2_zh.xlsx"
@@ -160,6 +161,57 @@ class SheetWriter:
             self.sheet.conditional_formatting.add(ref, rule)
 
 
+def statistics_sheet(book, look: Look, model, generated: str) -> None:
+    """The Statistics 统计 sheet: how the numbers were computed, intervals, sample
+    size, reliability, importance–performance (with its scatter chart),
+    expectations and band-flip risk."""
+    lang = look.lang
+    c = lambda key: caption(key, lang)  # noqa: E731
+    red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
+    s = SheetWriter(book, "statistics", look, model, [26, 22, 12, 12, 12, 12, 18, 18], landscape=True)
+    s.title(f"{c('title.statistics')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 1, c("block.stats_settings"), "heading")
+    end = s.fields(4, "stats", SETTINGS_KEYS, align="left")
+    for row in range(4, end):
+        s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+    loop = s.table(end + 1, "stats_uncertainty", ["measure", "estimate", "low", "high", "half_width", "n"], "u",
+                   heading=c("block.stats_uncertainty"))
+    s.put(loop + 2, 1, c("block.stats_sample"), "heading")
+    end = s.fields(loop + 3, "stats", SAMPLE_KEYS, align="left")
+    for row in range(loop + 3, end):
+        s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
+    for text, font in ((c("stats.no"), red), (c("stats.yes"), green)):
+        s.sheet.conditional_formatting.add(f"B{end - 1}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
+    loop = s.table(end + 1, "stats_reliability", ["category", "items_count", "respondents_used", "alpha", "assessment"], "a",
+                   heading=c("block.stats_reliability"))
+    low = c("reliability.low").split("（")[0].split(" (")[0]
+    s.sheet.conditional_formatting.add(f"E{loop}", FormulaRule(formula=[f'LEFT($E{loop},{len(low)})="{low}"'], font=red))
+    loop = s.table(loop + 2, "stats_alpha_items", ["category", "item", "alpha_if_deleted", "alpha_change", "item_total"], "d",
+                   heading=c("block.stats_alpha_items"))
+    s.sheet.conditional_formatting.add(f"D{loop}", CellIsRule(operator="greaterThan", formula=["0"], font=red))
+    s.page_break_before(loop + 2)
+    loop = s.table(loop + 2, "stats_ipa", ["item", "category", "stated_importance", "derived_importance", "performance",
+                                           "quadrant", "quadrant_derived"], "p", heading=c("block.stats_ipa"))
+    for col in "FG":
+        s.sheet.conditional_formatting.add(f"{col}{loop}", CellIsRule(operator="equal", formula=[f'"{c("quadrant.concentrate")}"'], font=red))
+    s.put(loop + 2, 1, "{% chart stats_ipa width=18 height=10 %}")
+    s.page_break_before(loop + 24)
+    loop = s.table(loop + 24, "stats_expectations", ["scope", "name", "pairs", "perceived", "expected", "cs", "cs_class"], "e",
+                   heading=c("block.stats_expectations"))
+    s.put(loop + 1, 1, f"{{{{ '' if stats_expectations else '{c('section.stats_no_expectations')}' }}}}", "note")
+    for text, font in ((c("cs.disappointed"), red), (c("cs.satisfied"), green)):
+        s.sheet.conditional_formatting.add(f"G{loop}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
+    loop = s.table(loop + 3, "stats_expectation_customers", ["customer_id", "customer_name", "pairs", "perceived", "expected",
+                                                             "cs", "cs_class"], "x", heading=c("block.stats_expectation_customers"))
+    for text, font in ((c("cs.disappointed"), red), (c("cs.satisfied"), green)):
+        s.sheet.conditional_formatting.add(f"G{loop}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
+    loop = s.table(loop + 2, "stats_band_flip", ["customer_id", "customer_name", "respondents_used", "final", "grade",
+                                                 "final_low", "final_high", "flip_probability"], "b", heading=c("block.stats_band_flip"))
+    s.grade_colours(f"D{loop}:E{loop}", f"$E{loop}")
+    s.sheet.conditional_formatting.add(f"H{loop}", DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="F8696B"))
+    s.put(loop + 1, 1, f"{{{{ '' if stats_band_flip else '{c('section.stats_no_band_flip')}' }}}}", "note")
+
+
 def build(lang: str) -> openpyxl.Workbook:
     model = build_report(SAMPLE, lang=lang)
     c = lambda key: caption(key, lang)  # noqa: E731
@@ -246,6 +298,14 @@ def build(lang: str) -> openpyxl.Workbook:
                    "x", heading=c("block.churn"), wrap=("history",))
     s.grade_colours(f"E{loop}:F{loop}", f"$F{loop}")
     s.put(loop + 1, 1, f"{{{{ '' if churn else '{c('no_churn')}' }}}}", "note")
+    loop = s.table(loop + 3, "stats_period_difference", ["period", "previous_period", "csi", "previous_csi", "difference",
+                                                         "low", "high", "significant"], "v",
+                   heading=c("block.stats_period_difference"))
+    s.sheet.conditional_formatting.add(f"H{loop}", CellIsRule(operator="equal", formula=[f'"{c("significant.yes")}"'],
+                                                              font=Font(bold=True)))
+
+    # --- Statistics (issue 7: docs/statistics.md; captions in csat_xl/report/stats_captions.py)
+    statistics_sheet(book, look, model, generated)
 
     # --- Data quality
     s = SheetWriter(book, "data_quality", look, model, [8, 24, 10, 12, 18, 70], landscape=True)

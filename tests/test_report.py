@@ -118,8 +118,8 @@ def test_trend_with_two_periods_and_without():
 
 def test_languages_label_everything(zh_model):
     en = build_report(EN, lang="en", generated_at=FIXED_TIME)
-    assert [s.title for s in zh_model.sheets] == ["概览", "客户", "指标", "投诉", "数据质量", "方法"]
-    assert [s.title for s in en.sheets] == ["Overview", "Customers", "Items", "Complaints", "Data quality", "Method"]
+    assert [s.title for s in zh_model.sheets] == ["概览", "客户", "指标", "投诉", "统计", "数据质量", "方法"]
+    assert [s.title for s in en.sheets] == ["Overview", "Customers", "Items", "Complaints", "Statistics", "Data quality", "Method"]
     assert {r["grade"] for r in en.tables["grades"].rows} == {g.en for g in labels.GRADES}
     assert en.tables["customers"].column("final").label == "Final"
     assert zh_model.tables["customers"].column("final").label == "最终得分"
@@ -205,9 +205,9 @@ def injected(tmp_path_factory):
 
 def test_every_sheet_in_both_languages(rendered):
     zh = openpyxl.load_workbook(rendered["zh"][0])
-    assert zh.sheetnames == ["概览", "客户", "指标", "投诉", "趋势", "数据质量", "方法"]
+    assert zh.sheetnames == ["概览", "客户", "指标", "投诉", "趋势", "统计", "数据质量", "方法"]
     en = openpyxl.load_workbook(rendered["en"][0])
-    assert en.sheetnames == ["Overview", "Customers", "Items", "Complaints", "Data quality", "Method"]
+    assert en.sheetnames == ["Overview", "Customers", "Items", "Complaints", "Statistics", "Data quality", "Method"]
     for book in (zh, en):
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
@@ -264,7 +264,7 @@ def test_layout_expands_with_the_rows(rendered):
     assert periods == ["2025Q4", "2026Q1", "2026Q2"]
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 5  # grades, categories, weakness, pareto, trend: native charts
+    assert len(charts) == 6  # grades, categories, weakness, pareto, trend, importance–performance: native charts
 
 
 def test_injection_payloads_stay_text(injected):
@@ -384,7 +384,7 @@ def test_cli_report_default_path_trend_and_exit_codes(tmp_path):
     done = _cli("report", current, "--previous", ZH_Q4, "--previous", ZH_Q1, "--lang", "en")
     assert done.returncode == 0, done.stderr
     out = tmp_path / "pvc Q2_report.xlsx"
-    assert openpyxl.load_workbook(out).sheetnames == ["Overview", "Customers", "Items", "Complaints", "Trend", "Data quality", "Method"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Overview", "Customers", "Items", "Complaints", "Trend", "Statistics", "Data quality", "Method"]
     assert hashlib.sha256(current.read_bytes()).hexdigest() == digest
     assert "Traceback" not in done.stderr
 
@@ -464,7 +464,7 @@ def test_empty_tables_vanish_and_a_locked_output_is_reported(tmp_path, monkeypat
     texts = [c.value for row in complaints.iter_rows() for c in row if c.value is not None]
     assert caption("no_complaints", "zh") in texts
     with zipfile.ZipFile(out) as z:
-        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3  # no Pareto chart without complaints
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 4  # no Pareto chart without complaints (grades, categories, weakness, importance–performance)
 
     import os
 

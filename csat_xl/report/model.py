@@ -678,6 +678,7 @@ def build_report(
     previous: Sequence[Survey | str | os.PathLike] = (),
     lang: str = "zh",
     generated_at: datetime | None = None,
+    statistics: bool = True,
 ) -> ReportModel:
     """Build the report model of ``survey`` (a :class:`Survey` or a workbook path).
 
@@ -685,8 +686,9 @@ def build_report(
     least one, the model has a ``trend`` sheet comparing them with ``survey``
     (:func:`csat_xl.aggregation.compare_periods`).  ``lang`` is ``"zh"`` or
     ``"en"``.  ``generated_at`` defaults to now (local time, no time zone,
-    as Excel shows it).  Reading a path may raise
-    :class:`~csat_xl.findings.InvalidInputError` listing every error.
+    as Excel shows it).  ``statistics`` adds the Statistics sheet
+    (:func:`csat_xl.report.stats_tables.add_statistics`).  Reading a path may
+    raise :class:`~csat_xl.findings.InvalidInputError` listing every error.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
@@ -729,7 +731,7 @@ def build_report(
         "record": _record_fields(current, lang, generated_at),
     }
     has_trend = len(surveys) > 1
-    return ReportModel(
+    model = ReportModel(
         lang=lang,
         title=caption("title", lang),
         generated_at=generated_at,
@@ -739,3 +741,9 @@ def build_report(
         charts=_charts(lang),
         sheets=_sheets(lang, has_trend),
     )
+    if statistics:
+        # Statistics 统计 sheet and the CSI change on Trend (issue 7, docs/statistics.md).
+        from .stats_tables import add_statistics
+
+        add_statistics(model, all_scores[-1], list(zip(names[:-1], all_scores[:-1])), period=names[-1])
+    return model

@@ -317,6 +317,8 @@ def add_statistics(model: ReportModel, scores: Scores, previous: Sequence[tuple[
             for (before_name, before), (name, now) in zip(chain[:-1], chain[1:])
         ]
         model.tables["stats_period_difference"] = period_difference_table(differences, lang)
+        for trend in (s for s in model.sheets if s.key == "trend"):
+            trend.blocks.append(Block("table", "stats_period_difference"))
     else:
         model.tables["stats_period_difference"] = period_difference_table([], lang)
     return stats
