@@ -14,6 +14,7 @@ test double of ``xw.Book`` (:class:`FakeBook`) that records every write.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import sys
 from pathlib import Path
@@ -282,11 +283,15 @@ def test_build_report_adds_report_sheets_and_leaves_the_data_alone():
 
 
 # --- Office.js: new template ---------------------------------------------------------------------------
+#: A small template capacity keeps the LibreOffice recalculation quick.
+SMALL_TEMPLATE = {"customers": 24, "rows": 40}
+
+
 @pytest.fixture(scope="session")
 def template_zh():
     from csat_xl.template import build_template
 
-    return build_template("zh")
+    return build_template("zh", **SMALL_TEMPLATE)
 
 
 def test_new_template_opens_a_new_workbook_on_xlwings_server(monkeypatch):
@@ -295,7 +300,12 @@ def test_new_template_opens_a_new_workbook_on_xlwings_server(monkeypatch):
 
     from csat_xl.tables import Table, inspect_tables
 
+    import functools
+
+    import csat_xl.template
+
     monkeypatch.delenv("CSAT_LANG", raising=False)
+    monkeypatch.setattr(csat_xl.template, "build_template", functools.partial(csat_xl.template.build_template, **SMALL_TEMPLATE))
     actions = run_script("new_template", officejs_payload(SAMPLE))
     # the whole template file goes to the add-in's callback: nothing else is written
     assert [(a["func"], a["args"][0]) for a in actions] == [("runMacro", "csatOpenWorkbook")]
@@ -307,13 +317,24 @@ def test_new_template_opens_a_new_workbook_on_xlwings_server(monkeypatch):
     assert survey.scheme.items == read_survey(SAMPLE).scheme.items
 
 
-def test_new_template_adds_sheets_in_xlwings_lite(monkeypatch, template_zh):
+@pytest.fixture(scope="session")
+def lite_template() -> Replay:
+    """New template run as in xlwings Lite on a blank workbook, replayed."""
+    import functools
+
+    import csat_xl.template
     from csat_xl.actions import documents
 
-    monkeypatch.setattr(documents, "runs_in_browser", lambda: True)
-    monkeypatch.setenv("CSAT_LANG", "zh")
-    payload = blank_payload()
-    book = Replay(payload).apply(run_script("new_template", payload))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(documents, "runs_in_browser", lambda: True)
+        mp.setattr(csat_xl.template, "build_template", functools.partial(csat_xl.template.build_template, **SMALL_TEMPLATE))
+        mp.setenv("CSAT_LANG", "zh")
+        payload = blank_payload()
+        return Replay(payload).apply(run_script("new_template", payload))
+
+
+def test_new_template_adds_sheets_in_xlwings_lite(lite_template, template_zh):
+    book = lite_template
     assert book.names() == ["Sheet1", *template_zh.sheetnames]
     assert book.active == book.names().index("说明")
     # our formulas arrive as formulas (not escaped as text), values as values
@@ -326,6 +347,59 @@ def test_new_template_adds_sheets_in_xlwings_lite(monkeypatch, template_zh):
     assert {n for n, _ in book.names_added} == set(template_zh.defined_names.keys())
     # one value write per sheet however many rows
     assert book.counts["setValues"] == len(template_zh.sheetnames)
+
+
+def replay_as_xlsx(book: Replay, path: Path, skip: tuple[str, ...] = ("Sheet1",)) -> Path:
+    """The replayed workbook saved as .xlsx, cells read as Excel reads typed input:
+    ``=…`` is a formula, a leading ``'`` makes the rest text."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for s in book.sheets:
+        if s["name"] in skip:
+            continue
+        ws = wb.create_sheet(s["name"])
+        for (r, c), value in s["cells"].items():
+            cell = ws.cell(r + 1, c + 1)
+            if isinstance(value, str) and value.startswith("'"):
+                cell.value, cell.data_type = value[1:], "s"
+            else:
+                cell.value = value
+        if s.get("visibility") == "Hidden":
+            ws.sheet_state = "hidden"
+    for name, refers_to in book.names_added:
+        wb.defined_names[name] = DefinedName(name, attr_text=refers_to.removeprefix("="))
+    wb.save(path)
+    return path
+
+
+@pytest.mark.libreoffice
+def test_lite_template_sheets_compute_the_worked_example_in_libreoffice(lite_template, soffice, tmp_path):
+    """The sheets New template adds in Lite (formulas, names, hidden helpers)
+    score METHOD.md §8 in a real spreadsheet engine, typed in as a user would."""
+    from libreoffice import recalculate
+
+    from csat_xl.template.builder import Builder
+
+    example = worked_example()
+    book = copy.deepcopy(lite_template)
+    typed = {
+        "客户": [["C001", "甲公司"], ["C003", "丙公司"], ["C004", "丁公司"]],
+        "问卷": [[r[0], r[1], None, *r[2:]] for r in example["问卷"][1:]],
+        "走访": example["走访"][1:],
+        "投诉": [[r[0], None, None, r[1]] for r in example["投诉"][1:]],
+    }
+    for sheet, rows in typed.items():
+        cells = book.sheet(sheet)["cells"]
+        for r, row in enumerate(rows, start=1):
+            cells.update({(r, c): v for c, v in enumerate(row) if v is not None})
+    done = recalculate(replay_as_xlsx(book, tmp_path / "lite_template.xlsx"), tmp_path / "out")
+    ws = openpyxl.load_workbook(done, data_only=True)["结果"]
+    finals = {row[0]: row[6] for row in ws.iter_rows(min_row=Builder.TABLE_HEADER_ROW + 1, values_only=True) if row[0]}
+    assert finals.keys() == WORKED_FINAL.keys()
+    for customer, final in WORKED_FINAL.items():
+        assert finals[customer] == pytest.approx(final, abs=5e-3)
 
 
 def test_new_template_in_lite_refuses_to_replace_survey_sheets(monkeypatch):
@@ -527,7 +601,12 @@ def test_classic_build_report_writes_the_report_next_to_the_workbook_and_opens_i
 def test_classic_new_template_writes_a_free_file_and_opens_it(workbooks, tmp_path, monkeypatch):
     from csat_xl.actions import classic
 
+    import functools
+
+    import csat_xl.template
+
     monkeypatch.delenv("CSAT_LANG", raising=False)
+    monkeypatch.setattr(csat_xl.template, "write_template", functools.partial(csat_xl.template.write_template, **SMALL_TEMPLATE))
     path = tmp_path / "2026Q2.xlsx"
     path.write_bytes(workbooks["worked"].read_bytes())
     book = FakeBook(path)

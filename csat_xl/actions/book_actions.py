@@ -27,6 +27,7 @@ from ..i18n import t
 from ..scoring import Scores, score
 from ..survey import Survey
 from ..tables import Table, inspect_tables
+from ..text import match_key
 from . import texts
 from .book_renderer import Block, Format, SheetLayout, fit_widths, runs, write_sheet
 
@@ -142,9 +143,17 @@ def refresh_results(book, lang: str | None = None) -> Scores | None:
 
 
 # --- template -------------------------------------------------------------------------------
-def ensure_no_survey_sheets(book, sheet_names: list[str], lang: str) -> None:
-    """Refuse to add template sheets over existing ones (they would be overwritten)."""
-    present = {sheet.name for sheet in book.sheets}
-    clash = [name for name in sheet_names if name in present]
+def ensure_free_sheet_names(book, sheet_names: list[str] | None, lang: str) -> None:
+    """Refuse to add template sheets over existing ones (they would be overwritten).
+
+    With ``sheet_names`` None, any survey sheet (指标, 问卷 … in either
+    language) counts — a cheap check before the template is built.
+    """
+    if sheet_names is None:
+        keys = {match_key(name) for label in labels.SHEETS for name in label.names}
+        clash = [sheet.name for sheet in book.sheets if match_key(sheet.name) in keys]
+    else:
+        present = {sheet.name for sheet in book.sheets}
+        clash = [name for name in sheet_names if name in present]
     if clash:
         raise CsatError(texts.say("template_sheets_exist", lang, names=texts.join(lang, clash)))

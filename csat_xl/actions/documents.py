@@ -254,12 +254,13 @@ def add_template_sheets(book, lang: str | None = None) -> list[str] | None:
     sheet is shown and None returned.
     """
     lang = lang or book_actions.book_lang(book)
+    book_actions.ensure_free_sheet_names(book, None, lang)
     try:
         workbook = template_workbook(book, lang)
     except InvalidInputError as exc:
         book_actions.show_findings(book, exc.findings, lang)
         return None
-    book_actions.ensure_no_survey_sheets(book, workbook.sheetnames, lang)
+    book_actions.ensure_free_sheet_names(book, workbook.sheetnames, lang)
     for ws in workbook.worksheets:
         sheet = write_sheet(book, sheet_layout(ws))
         if ws.sheet_state != "visible":
