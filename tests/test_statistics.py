@@ -71,6 +71,27 @@ def test_alpha_matches_published_shrout_fleiss_example():
     assert (result.items, result.respondents) == (4, 6)
 
 
+# StatsBase.jl documentation, ``cronbachalpha`` (JuliaStats, MIT): for the
+# covariance matrix below it prints alpha 0.8136 and, with an item dropped,
+# 0.7500, 0.7606, 0.7714, 0.7826.
+STATSBASE_COV = np.array([[10, 6, 6, 6], [6, 11, 6, 6], [6, 6, 12, 6], [6, 6, 6, 13]], dtype=float)
+STATSBASE_ALPHA, STATSBASE_DROPPED = 0.8136, [0.7500, 0.7606, 0.7714, 0.7826]
+
+
+def test_alpha_matches_published_statsbase_example():
+    # Respondents whose sample covariance is exactly STATSBASE_COV: whiten random
+    # data (sample covariance = identity), then colour it with the Cholesky factor.
+    z = np.random.default_rng(0).normal(size=(30, 4))
+    z -= z.mean(axis=0)
+    q, _ = np.linalg.qr(z)
+    data = q * math.sqrt(29) @ np.linalg.cholesky(STATSBASE_COV).T + 50
+    assert np.cov(data, rowvar=False) == pytest.approx(STATSBASE_COV)
+    result = st.cronbach_alpha(data)
+    assert round(result.alpha, 4) == STATSBASE_ALPHA
+    assert [round(a, 4) for a in result.if_deleted] == STATSBASE_DROPPED
+    assert result.alpha == pytest.approx(hand_alpha(data.tolist()), abs=1e-12)
+
+
 def test_alpha_if_deleted_and_item_total_by_hand():
     result = st.cronbach_alpha(SHROUT_FLEISS)
     for j in range(4):
