@@ -798,7 +798,8 @@ class Builder:
     # --- Instructions -----------------------------------------------------------------------------------
     def instructions_sheet(self) -> None:
         ws, lang, plan = self.ws["instructions"], self.lang, self.plan
-        ws.column_dimensions["A"].width = 110
+        width = 64  # fits a portrait A4 page at 100 % (LibreOffice renders wider than Excel)
+        ws.column_dimensions["A"].width = width
         row = 1
         for i, (heading, lines) in enumerate(INSTRUCTIONS[lang]):
             put(ws, row, 1, heading, font=TITLE if i == 0 else Font(bold=True, size=12))
@@ -806,6 +807,8 @@ class Builder:
             for line in lines:
                 text = line.format(customers=plan.customers, rows=plan.rows, visit_rows=plan.visit_rows, complaint_rows=plan.complaint_rows)
                 put(ws, row, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+                # Spreadsheets do not grow rows for wrapped text on opening: size them here.
+                ws.row_dimensions[row].height = 16 * -(-text_width(text) // (width - 6))
                 row += 1
             row += 1
         ws.page_setup.orientation = "portrait"
