@@ -642,6 +642,24 @@ def test_classic_build_report_needs_a_saved_workbook(workbooks):
     assert title == "满意度 CSAT" and "请先把工作簿 worked.xlsx 保存到文件夹" in message
 
 
+def test_classic_import_functions_registers_the_udf_modules_in_the_addin(monkeypatch):
+    import types
+
+    from csat_xl.actions import classic
+
+    calls = []
+    fake_udfs = types.ModuleType("xlwings.udfs")  # the real one needs pywin32 (Windows)
+    fake_udfs.import_udfs = lambda modules, workbook: calls.append((modules, workbook))
+    monkeypatch.setitem(sys.modules, "xlwings.udfs", fake_udfs)
+    addin = FakeBook(Path("csat_xl.xlam"))
+    addin.api = object()  # the COM workbook xlwings hands to import_udfs
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: addin))
+    classic.import_functions()
+    assert calls == [("csat_xl.excel", addin.api)]
+    # the module named there is the one holding the Excel functions (issue 3)
+    assert callable(importlib.import_module("csat_xl.excel").csat_scores)
+
+
 # --- ribbon, VBA callbacks and the .xlam ---------------------------------------------------------------
 CLASSIC = ROOT / "addin" / "classic"
 OFFICEJS = ROOT / "addin" / "officejs"
