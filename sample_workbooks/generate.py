@@ -187,12 +187,17 @@ def field_service_workbook() -> openpyxl.Workbook:
             row[rng.randrange(5)] = grades[min(4, level)]
             visits.append([cid, date(2026, 3, 1 + i), *row])
         if i % 3 == 0:
-            complaints.append([cid, f"FS-{i:03d}", date(2026, 2, 1 + i), outcomes[(i // 3) % 6], ["Late arrival", "Wrong part", "Rework"][i % 3],
+            complaints.append([cid, f"FS-{i:03d}", date(2026, 2, 1 + i), outcomes[(i // 3) % 6], EN_COMPLAINT_CATEGORIES[(i // 3) % len(EN_COMPLAINT_CATEGORIES)],
                                ["Pump P-200", "Valve V-10"][i % 2], None, ["Field service", "Logistics"][i % 2], "Customer reported the issue by phone"])
     scales = [["Scale", "Label", "Value"]] + [["Agreement", label, value] for label, value in zip(agreement, [95, 80, 65, 50, 30])]
     settings = [["Setting", "Value"], ["weight mode", "item"], ["visit share", 0.6], ["period", "2026H1"]]
     return _book({"Scheme": scheme, "Questionnaire": questionnaire, "Visits": visits, "Complaints": complaints,
                   "Customers": customers, "Scales": scales, "Settings": settings})
+
+
+#: Complaint categories of the English sample, in a skewed cycle so the
+#: Pareto chart has a clear "vital few" (late arrival) and a long tail.
+EN_COMPLAINT_CATEGORIES = ("Late arrival", "Wrong part", "Late arrival", "Rework", "Late arrival", "Wrong part", "Documentation")
 
 
 def main() -> None:
