@@ -149,6 +149,17 @@ def officejs(path: Path, script: str, cells: dict[tuple[str, str], Any] | None =
     return Replay(payload).apply(run_script(script, payload))
 
 
+def worked_example_as_typed() -> dict[str, list[list[Any]]]:
+    """METHOD.md §8 as a user types it into the template's input sheets (rows below the header)."""
+    example = worked_example()
+    return {
+        "客户": [["C001", "甲公司"], ["C003", "丙公司"], ["C004", "丁公司"]],
+        "问卷": [[r[0], r[1], None, *r[2:]] for r in example["问卷"][1:]],
+        "走访": example["走访"][1:],
+        "投诉": [[r[0], None, None, r[1]] for r in example["投诉"][1:]],
+    }
+
+
 # --- fixtures ----------------------------------------------------------------------------------
 def _bad_sheets() -> dict:
     sheets = worked_example()
@@ -245,6 +256,25 @@ def test_refresh_on_the_sample_matches_the_file_reader():
     assert [r[0] for r in rows[1:]] == [r["customer_id"] for r in records]
     for row, rec in zip(rows[1:], records):
         assert row[6] == (pytest.approx(rec["final"]) if rec["final"] is not None else None)
+
+
+def test_refresh_on_a_filled_template_leaves_its_formula_sheet_alone(template_zh, tmp_path):
+    path = tmp_path / "filled_template.xlsx"
+    template_zh.save(path)
+    wb = openpyxl.load_workbook(path)
+    for sheet, rows in worked_example_as_typed().items():
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    wb[sheet].cell(r, c).value = value
+    wb.save(path)
+    book = officejs(path, "refresh_results")
+    assert "结果" in book.names() and texts.RESULTS_SHEET.zh not in ("结果", "Results")
+    for i, original in enumerate(book.original):
+        assert book.sheets[i]["cells"] == original, book.sheets[i]["name"]
+    by_id = {r[0]: r for r in book.rows(texts.RESULTS_SHEET.zh)[1:]}
+    for customer, final in WORKED_FINAL.items():
+        assert by_id[customer][6] == pytest.approx(final, abs=5e-4)
 
 
 def test_refresh_on_invalid_workbook_shows_findings_only(workbooks):
@@ -382,15 +412,8 @@ def test_lite_template_sheets_compute_the_worked_example_in_libreoffice(lite_tem
 
     from csat_xl.template.builder import Builder
 
-    example = worked_example()
     book = copy.deepcopy(lite_template)
-    typed = {
-        "客户": [["C001", "甲公司"], ["C003", "丙公司"], ["C004", "丁公司"]],
-        "问卷": [[r[0], r[1], None, *r[2:]] for r in example["问卷"][1:]],
-        "走访": example["走访"][1:],
-        "投诉": [[r[0], None, None, r[1]] for r in example["投诉"][1:]],
-    }
-    for sheet, rows in typed.items():
+    for sheet, rows in worked_example_as_typed().items():
         cells = book.sheet(sheet)["cells"]
         for r, row in enumerate(rows, start=1):
             cells.update({(r, c): v for c, v in enumerate(row) if v is not None})

@@ -18,9 +18,11 @@ from ..text import match_key
 
 #: Sheets the actions create in the active workbook.  They are not survey
 #: sheets, so the reader ignores them (WORKBOOK.md: unknown sheets are kept
-#: and ignored) and re-running an action rewrites them.
+#: and ignored) and re-running an action rewrites them.  Their names differ
+#: from every sheet of the survey template (csat_xl.template: its formula
+#: sheet is 结果 / Results), which an action must never overwrite.
 FINDINGS_SHEET = Label("findings", "校验结果", "Findings")
-RESULTS_SHEET = Label("results", "结果", "Results")
+RESULTS_SHEET = Label("results", "客户得分", "Customer scores")
 OUTPUT_SHEETS = (FINDINGS_SHEET, RESULTS_SHEET)
 
 #: Columns of the findings sheet: where, what was found, why it is a problem.
