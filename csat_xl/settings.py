@@ -50,17 +50,26 @@ class Settings:
         """Lower bound of 满意: the satisfaction-rate threshold (METHOD.md §9)."""
         return self.grade_bounds["satisfied"]
 
-    def grade_keys(self, scores: np.ndarray) -> np.ndarray:
-        """Grade key per score (None for NaN); lower bounds inclusive (METHOD.md §7)."""
+    def grade_indices(self, scores: np.ndarray) -> np.ndarray:
+        """Index into :data:`labels.GRADES` per score (0 = 很满意), −1 for NaN;
+        lower bounds inclusive (METHOD.md §7).  Any shape; integers are cheap
+        to compare in bulk (the statistics compare millions of resampled grades)."""
         scores = np.asarray(scores, dtype=np.float64)
         keys = [g.key for g in labels.GRADES]
         # Highest grade first; the lowest grade catches everything below.
         bounds = np.array([self.grade_bounds[k] for k in keys[:-1]], dtype=np.float64)
         # number of bounds the score does NOT reach → index into keys
-        index = np.sum(scores[:, None] < bounds[None, :], axis=1) if scores.size else np.empty(0, int)
-        out = np.array(keys, dtype=object)[index]
-        out[np.isnan(scores)] = None
-        return out
+        index = np.zeros(scores.shape, dtype=np.int8)
+        for bound in bounds:
+            index += scores < bound
+        index[np.isnan(scores)] = -1
+        return index
+
+    def grade_keys(self, scores: np.ndarray) -> np.ndarray:
+        """Grade key per score (None for NaN); lower bounds inclusive (METHOD.md §7)."""
+        index = self.grade_indices(np.ravel(np.asarray(scores, dtype=np.float64)))
+        keys = np.array([g.key for g in labels.GRADES] + [None], dtype=object)
+        return keys[index]  # index −1 (NaN) picks the trailing None
 
     def grade_key(self, score: float | None) -> str | None:
         if score is None:
