@@ -487,6 +487,11 @@ def respondent_patterns(k: int, resamples: int, rng: np.random.Generator) -> tup
 def _weighted_quantiles(values: np.ndarray, probability: np.ndarray, q: float) -> np.ndarray:
     """Per column of ``values`` (patterns × units): the smallest value whose
     cumulative probability reaches ``q`` (inverted-CDF quantile)."""
+    patterns = values.shape[0]
+    if np.all(probability == probability[0]):
+        # Equal probabilities (random draws): a partial sort finds the order statistic.
+        k = min(patterns - 1, max(0, math.ceil(q * patterns - 1e-9) - 1))
+        return np.partition(values, k, axis=0)[k]
     order = np.argsort(values, axis=0, kind="stable")
     ordered = np.take_along_axis(values, order, axis=0)
     cumulative = np.cumsum(probability[order], axis=0)
@@ -539,7 +544,7 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_RESAMPLES, seed: int
         info = customers.loc[group_ids]
         visit = info["visit"].to_numpy(dtype=np.float64)
         adjustment = info["adjustment"].to_numpy(dtype=np.float64)
-        grade = info["grade"].to_numpy(dtype=object)
+        grade = settings.grade_indices(info["final"].to_numpy(dtype=np.float64))
         counts, probability = respondent_patterns(k, resamples, rng)
         patterns = counts.shape[0]
         # Chunk customers so one patterns × customers × items block stays near 4 M values.
@@ -555,7 +560,7 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_RESAMPLES, seed: int
             q = weighted_mean(item_means, weights).reshape(patterns, c)
             p = blend(np.broadcast_to(visit[sl], q.shape), q, settings.visit_share)
             f, _ = adjust(p, np.broadcast_to(adjustment[sl], q.shape), settings.clamp)
-            differs = settings.grade_keys(f.ravel()).reshape(f.shape) != grade[sl][None, :]
+            differs = settings.grade_indices(f) != grade[sl][None, :]
             flip = probability @ differs
             low = _weighted_quantiles(f, probability, tail)
             high = _weighted_quantiles(f, probability, 1.0 - tail)

@@ -548,3 +548,17 @@ def test_statistics_never_fail_on_thin_data(case):
     estimate = result.uncertainty.interval("csi").estimate
     csi = summarize(scores).csi
     assert (csi is None and math.isnan(estimate)) or estimate == pytest.approx(csi)
+
+
+def test_grade_indices_agree_with_grade_keys():
+    """Core helper used by the band-flip risk: the same bounds as grade_keys, as integers."""
+    from csat_xl import labels
+    from csat_xl.settings import Settings
+
+    settings = Settings()
+    scores = np.array([100, 90, 89.999, 70, 69.99, 60, 59.5, 40, 39.9, 0, np.nan])
+    keys = settings.grade_keys(scores)
+    index = settings.grade_indices(scores)
+    assert [None if i < 0 else labels.GRADES[i].key for i in index] == list(keys)
+    assert list(keys[:3]) == ["very_satisfied", "very_satisfied", "satisfied"]
+    assert settings.grade_indices(scores.reshape(1, -1)).shape == (1, scores.size)  # any shape
