@@ -273,7 +273,7 @@ def blank(value) -> bool:
 
 def results_rows(path: Path, lang: str) -> dict[str, dict]:
     ws = openpyxl.load_workbook(path, data_only=True)[RESULTS_SHEET.text(lang)]
-    header = [c.value for c in ws[Builder.TABLE_HEADER_ROW]]
+    header = [c.value for c in ws[Builder.TABLE_HEADER_ROW]][: len(labels.RESULT_COLUMNS)]
     keys = [c.key for c in labels.RESULT_COLUMNS]
     assert header == [labels.RESULT_COLUMN[k].text(lang) for k in keys]
     out = {}
@@ -342,6 +342,19 @@ def test_kpis_equal_summarize(recalculated, name):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.parametrize("name", PARITY)
+def test_effective_weights_equal_scheme(recalculated, name):
+    """Both weight modes, rescaled categories, weights edited after generation."""
+    path, done, lang = recalculated[name]
+    scheme = read_survey(path).scheme
+    ws = openpyxl.load_workbook(done, data_only=True)[RESULTS_SHEET.text(lang)]
+    column = Builder.WEIGHTS_COLUMN
+    rows = range(Builder.KPI_FIRST_ROW, Builder.KPI_FIRST_ROW + len(scheme.items))
+    assert [ws.cell(row=r, column=column).value for r in rows] == scheme.items
+    assert [ws.cell(row=r, column=column + 1).value for r in rows] == pytest.approx(list(scheme.weights), abs=1e-9)
+
+
+@pytest.mark.libreoffice
 def test_scenarios_cover_the_awkward_cases(recalculated):
     """The fills really exercise what they claim (guards the parity tests against going soft)."""
     path, done, lang = recalculated["reference_zh"]
@@ -355,6 +368,8 @@ def test_scenarios_cover_the_awkward_cases(recalculated):
     en = {r["customer_id"]: r for r in score(read_survey(recalculated["item_mode_en"][0])).records()}
     assert en["A2"]["final"] > 100 and en["A5"]["final"] < 0, "clamp off lets scores leave 0–100"
     assert read_survey(recalculated["item_mode_en"][0]).settings.weight_mode == "item"
+    custom = read_survey(recalculated["custom_zh"][0]).scheme
+    assert custom.mode == "category" and custom.category_table()["category_weight"].sum() == 120
 
 
 @pytest.mark.libreoffice

@@ -723,11 +723,12 @@ class Builder:
         self.results_rows = (first, last)
         self.kpi_block(ws, first, last)
         self.check_block(ws)
-        for letter, width in zip("ABCDEFGHI", (14, 26, 11, 11, 11, 11, 11, 12, 34)):
+        self.weights_block(ws)
+        for letter, width in zip("ABCDEFGHIJKL", (14, 26, 13, 11, 11, 11, 11, 12, 34, 3, 22, 12)):
             ws.column_dimensions[letter].width = width
         ws.freeze_panes = ws.cell(row=first, column=2)
         ws.print_title_rows = f"{header}:{header}"
-        ws.print_area = f"A1:I{last}"
+        ws.print_area = f"A1:L{last}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
@@ -794,6 +795,18 @@ class Builder:
         target = f"I{self.KPI_FIRST_ROW}:I{self.KPI_FIRST_ROW + len(CHECKS) - 1}"
         ws.conditional_formatting.add(target, CellIsRule(operator="greaterThan", formula=["0"], fill=INVALID_FILL))
         ws.conditional_formatting.add(target, CellIsRule(operator="equal", formula=["0"], fill=OK_FILL))
+
+    #: Results columns of the effective-weights block (item, weight).
+    WEIGHTS_COLUMN = 11
+
+    def weights_block(self, ws: Worksheet) -> None:
+        """Effective weights as the formulas use them: visible where the scores are."""
+        lang, column = self.lang, self.WEIGHTS_COLUMN
+        put(ws, 3, column, say("weights_heading", lang), font=BOLD)
+        for i, line in enumerate(self.plan.lines):
+            row = self.KPI_FIRST_ROW + i
+            formula(ws, row, column, "=" + self.ref("_method", f"$D${i + 2}"), border=True)
+            formula(ws, row, column + 1, "=" + self.ref("_method", f"$I${i + 2}"), fmt="0.000", border=True)
 
     # --- Instructions -----------------------------------------------------------------------------------
     def instructions_sheet(self) -> None:

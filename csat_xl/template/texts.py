@@ -43,8 +43,8 @@ CHECKS = (
     Label("bad_answers", "无效的问卷/走访单元格（红色）", "Invalid questionnaire/visit cells (red)"),
     Label("bad_outcomes", "无法识别的投诉处理结果（红色）", "Unrecognised complaint outcomes (red)"),
     Label("missing_ids", "有数据但缺少客户编号的行", "Rows with data but no customer ID"),
-    Label("unlisted_ids", "客户编号不在客户表中的行（不计入结果）", "Rows whose customer ID is not on the Customers sheet (not in Results)"),
-    Label("duplicate_customers", "客户表中重复的客户编号", "Duplicate customer IDs on the Customers sheet"),
+    Label("unlisted_ids", "编号不在客户表中的行（不计入结果）", "Rows with an ID not on Customers (left out)"),
+    Label("duplicate_customers", "客户表中重复的客户编号", "Duplicate IDs on the Customers sheet"),
     Label("bad_weights", "无效的权重（须 > 0）", "Invalid weights (must be > 0)"),
     Label("bad_bounds", "等级下限未按从高到低排列", "Grade bounds not in descending order"),
 )
@@ -59,8 +59,6 @@ TEXT: dict[str, dict[str, str]] = {
     "attained": {"zh": "达成", "en": "attained"},
     "not_attained": {"zh": "未达成", "en": "not attained"},
     "weights_heading": {"zh": "有效权重", "en": "Effective weights"},
-    "weight_item": {"zh": "项目", "en": "Item"},
-    "weight_effective": {"zh": "有效权重", "en": "Effective weight"},
     # input messages of data validation (title ≤ 32 characters, text ≤ 255)
     "prompt_answer_title": {"zh": "填写评价", "en": "Answer"},
     "prompt_answer": {
