@@ -121,6 +121,29 @@ class Replay:
         for c in range(a["start_column"], a["start_column"] + a["column_count"]):
             self.sheets[a["sheet_position"]]["widths"][c] = a["args"][0]
 
+    def _addChart(self, a):
+        name, _type, _sheet, source, *_ , plot_by, anchor, _style = a["args"]
+        self.sheets[a["sheet_position"]].setdefault("charts", []).append(
+            {"name": name, "source": source, "anchor": anchor, "plot_by": plot_by})
+
+    def _setChartXAxisValues(self, a):
+        self.sheets[a["sheet_position"]]["charts"][a["args"][0]]["categories"] = a["args"][2]
+
+    def _setChartTitle(self, a):
+        self.sheets[a["sheet_position"]]["charts"][a["args"][0]]["title"] = a["args"][1]
+
+    def _deleteChart(self, a):
+        self.sheets[a["sheet_position"]].setdefault("charts", [])
+        self.deleted_charts = getattr(self, "deleted_charts", 0) + 1
+
+    def cells_at(self, name: str, address: str) -> list[Any]:
+        """Values of a one-column range such as ``$B$24:$B$29``, top to bottom."""
+        first, last = address.replace("$", "").split(":")
+        (c1, r1), (c2, r2) = (openpyxl.utils.cell.coordinate_from_string(x) for x in (first, last))
+        col = openpyxl.utils.column_index_from_string(c1) - 1
+        cells = self.sheet(name)["cells"]
+        return [cells.get((r - 1, col)) for r in range(r1, r2 + 1)]
+
     def _setSheetVisibility(self, a):
         self.sheets[a["sheet_position"]]["visibility"] = a["args"][0]
 
@@ -310,6 +333,34 @@ def test_build_report_adds_report_sheets_and_leaves_the_data_alone():
     # writes are batched: one value write per block, not per cell
     n_cells = sum(len(s["cells"]) for s in book.sheets[len(survey_sheets):])
     assert book.counts["setValues"] * 10 < n_cells
+    # native charts over the tables they come from: header names the series,
+    # the category cells are the table's categories
+    from csat_xl.report import build_report
+
+    model = build_report(read_survey(SAMPLE), lang="zh")
+    charts = {c["title"]: (s["name"], c) for s in book.sheets for c in s.get("charts", [])}
+    assert set(charts) == {model.charts[k].title for k in ("grades", "categories", "weakness", "pareto")}
+    for key in ("grades", "categories", "weakness", "pareto"):
+        spec = model.charts[key]
+        table = model.tables[spec.table]
+        sheet, chart = charts[spec.title]
+        values = book.cells_at(sheet, chart["source"])
+        assert values[0] == table.column(spec.series[0].column).label
+        assert values[1:] == pytest.approx(table.values(spec.series[0].column))
+        assert book.cells_at(sheet, chart["categories"]) == table.values(spec.category)
+        assert chart["plot_by"] == "Columns"
+
+
+def test_build_report_again_replaces_its_charts():
+    payload = officejs_payload(SAMPLE)
+    first = Replay(payload).apply(run_script("build_report", payload))
+    for s in first.sheets[len(payload["sheets"]):]:
+        payload["sheets"].append({**payload["sheets"][0], "name": s["name"], "values": [[""]], "used_range_address": "A1",
+                                  "charts": [{"name": c["name"]} for c in s.get("charts", [])]})
+    again = run_script("build_report", payload)
+    funcs = [a["func"] for a in again]
+    assert "addSheet" not in funcs
+    assert funcs.count("deleteChart") == funcs.count("addChart") == sum(len(s.get("charts", [])) for s in first.sheets)
 
 
 # --- Office.js: new template ---------------------------------------------------------------------------

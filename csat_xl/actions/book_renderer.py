@@ -94,15 +94,31 @@ class Block:
         return self.top + self.height - 1
 
 
+@dataclass(frozen=True)
+class ChartSpec:
+    """A native chart: its values (one column with its header on top, so the
+    header names the series) and its category labels, both as 1-based sheet
+    rectangles ``(row, col, rows, cols)``, placed at ``anchor`` (row, col)."""
+
+    title: str
+    chart_type: str
+    values: tuple[int, int, int, int]
+    categories: tuple[int, int, int, int]
+    anchor: tuple[int, int]
+    width: float = 480
+    height: float = 240
+
+
 @dataclass
 class SheetLayout:
-    """One output sheet: its name, its blocks and its column widths (characters)."""
+    """One output sheet: its name, its blocks, charts and column widths (characters)."""
 
     name: str
     blocks: list[Block]
     column_widths: Mapping[int, float] = field(default_factory=dict)
     #: cell selected when the sheet is shown
     select: str = "A1"
+    charts: Sequence[ChartSpec] = ()
 
 
 class FormulaText(str):
@@ -232,12 +248,28 @@ def set_column_widths(sheet, widths: Mapping[int, float], points: bool) -> None:
         _area(sheet, 1, start, 1, length).column_width = width
 
 
+def add_charts(sheet, charts: Sequence[ChartSpec]) -> None:
+    """Draw ``charts`` on ``sheet``, replacing the charts an earlier run left there."""
+    # last first: a chart is addressed by its position among the sheet's charts
+    for old in reversed(list(sheet.charts)):
+        old.delete()
+    for spec in charts:
+        chart = sheet.charts.add(
+            anchor=sheet.range(spec.anchor), width=spec.width, height=spec.height,
+            chart_type=spec.chart_type, source=_area(sheet, *spec.values), plot_by="columns",
+        )
+        chart.set_x_axis_values(_area(sheet, *spec.categories))
+        chart.title = spec.title
+
+
 def write_sheet(book, layout: SheetLayout, activate: bool = False):
     """Write ``layout`` into ``book`` (replacing a sheet of that name) and return the sheet."""
     sheet = fresh_sheet(book, layout.name)
     for block in layout.blocks:
         write_block(sheet, block)
     set_column_widths(sheet, layout.column_widths, uses_points(book))
+    if layout.charts:
+        add_charts(sheet, layout.charts)
     if activate:
         sheet.activate()
         sheet.range(layout.select).select()

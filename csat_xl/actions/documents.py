@@ -13,8 +13,8 @@ sheet names, so in a survey workbook they carry a prefix (``报告-客户`` /
 ``Report-Customers``): writing the report must never replace the data it
 was computed from.
 
-Charts of the model are drawn by the file renderer only; in a workbook the
-chart's data is the table next to it.
+Charts are drawn as native charts over the tables they come from (the
+first bar series of each; the file renderer also draws the secondary lines).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ..report.render_xlsx import GRADE_COLORS
 from ..text import looks_like_formula
 from . import book_actions
 from .book_actions import SEVERITY_FILL
-from .book_renderer import Block, FormulaText, Format, SheetLayout, fit_widths, runs, write_sheet
+from .book_renderer import Block, ChartSpec, FormulaText, Format, SheetLayout, fit_widths, runs, write_sheet
 
 #: Prefix of report sheets written into a survey workbook.
 REPORT_SHEET_PREFIX = {"zh": "报告-", "en": "Report-"}
@@ -115,15 +115,46 @@ def table_block(table, top: int) -> Block:
     return Block([header, *body], top=top, header_rows=1, column_formats=formats, text_columns=text_columns, formats=styles)
 
 
+#: Rows a chart takes on the sheet (at the default 15 pt row height).
+CHART_ROWS = 16
+
+
+def chart_spec(chart, tables: dict, placed: dict[str, Block], top: int) -> ChartSpec | None:
+    """A native chart of the model drawn from its table as written on the same sheet.
+
+    Drawn: the chart's first bar series over its category labels, as a
+    clustered column chart.  The file report (classic desktop) also draws
+    the secondary line of bar-and-line charts (cumulative share of the
+    Pareto chart, satisfaction rate of the trend).  No chart when its table
+    is empty or not on this sheet.
+    """
+    block, table = placed.get(chart.table), tables.get(chart.table)
+    bars = [s for s in chart.series if s.kind == "bar"]
+    if block is None or table is None or not table.rows or not bars:
+        return None
+    keys = [c.key for c in table.columns]
+    value_col = block.left + keys.index(bars[0].column)
+    category_col = block.left + keys.index(chart.category)
+    rows = len(table.rows)
+    return ChartSpec(chart.title, "column_clustered", (block.top, value_col, rows + 1, 1),
+                     (block.top + 1, category_col, rows, 1), (top, 1), height=CHART_ROWS * 15)
+
+
 def report_layouts(model) -> list[SheetLayout]:
     """The report model as sheet layouts, blocks top to bottom with a blank row between."""
     layouts = []
     for sheet in model.sheets:
         title = model.title if sheet is model.sheets[0] else sheet.title
         blocks: list[Block] = [Block([[title]], top=1, title=True)]
+        charts: list[ChartSpec] = []
+        placed: dict[str, Block] = {}  # table key -> where it was written on this sheet
         top = 3
         for item in sheet.blocks:
-            if item.kind not in ("fields", "table"):  # charts: drawn by the file renderer only
+            if item.kind == "chart":
+                spec = chart_spec(model.charts[item.key], model.tables, placed, top)
+                if spec is not None:
+                    charts.append(spec)
+                    top += CHART_ROWS + 1
                 continue
             heading = item.title or (model.tables[item.key].title if item.kind == "table" else None)
             if heading:
@@ -133,10 +164,11 @@ def report_layouts(model) -> list[SheetLayout]:
                 block = fields_block(model.fields[item.key], item.keys or (), top)
             else:
                 block = table_block(model.tables[item.key], top)
+                placed[item.key] = block
             blocks.append(block)
             top = block.bottom + 2
         widths = fit_widths([b for b in blocks if len(b.values) > 1 or b.width > 1], maximum=50)
-        layouts.append(SheetLayout(report_sheet_name(sheet.title, model.lang), blocks, widths))
+        layouts.append(SheetLayout(report_sheet_name(sheet.title, model.lang), blocks, widths, charts=charts))
     return layouts
 
 
