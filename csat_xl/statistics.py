@@ -54,6 +54,11 @@ DEFAULT_LEVEL = 0.95
 #: Bootstrap resamples: 2,000 keeps the Monte-Carlo error of a 95 % bound
 #: well below the rounding of a reported score.
 DEFAULT_RESAMPLES = 2000
+#: Resamples of one customer's respondents for the band-flip risk: up to 6
+#: respondents every resample is enumerated (462 at most), beyond that 500
+#: seeded draws (Monte-Carlo error of a probability ≤ 2.2 points) — the
+#: report computes it for every customer, so it is kept cheap.
+DEFAULT_FLIP_RESAMPLES = 500
 #: Fixed seed so that the same workbook always gives the same interval.
 DEFAULT_SEED = 20260101
 #: Reliability below this alpha is flagged (Nunnally's usual threshold).
@@ -483,22 +488,24 @@ def respondent_patterns(k: int, resamples: int, rng: np.random.Generator) -> tup
     return counts, np.full(resamples, 1.0 / resamples)
 
 
-def _weighted_quantiles(values: np.ndarray, probability: np.ndarray, q: float) -> np.ndarray:
-    """Per column of ``values`` (patterns × units): the smallest value whose
-    cumulative probability reaches ``q`` (inverted-CDF quantile)."""
+def _weighted_quantiles(values: np.ndarray, probability: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Per column of ``values`` (patterns × units) and per ``q`` in ``qs``: the
+    smallest value whose cumulative probability reaches ``q`` (inverted-CDF
+    quantile).  One sort serves every ``q``."""
     patterns = values.shape[0]
     if np.all(probability == probability[0]):
-        # Equal probabilities (random draws): a partial sort finds the order statistic.
-        k = min(patterns - 1, max(0, math.ceil(q * patterns - 1e-9) - 1))
-        return np.partition(values, k, axis=0)[k]
+        # Equal probabilities (random draws): a partial sort finds the order statistics.
+        ks = [min(patterns - 1, max(0, math.ceil(q * patterns - 1e-9) - 1)) for q in qs]
+        part = np.partition(values, sorted(set(ks)), axis=0)
+        return [part[k] for k in ks]
     order = np.argsort(values, axis=0, kind="stable")
     ordered = np.take_along_axis(values, order, axis=0)
     cumulative = np.cumsum(probability[order], axis=0)
-    index = np.minimum((cumulative < q - 1e-12).sum(axis=0), values.shape[0] - 1)
-    return ordered[index, np.arange(values.shape[1])]
+    columns = np.arange(values.shape[1])
+    return [ordered[np.minimum((cumulative < q - 1e-12).sum(axis=0), patterns - 1), columns] for q in qs]
 
 
-def band_flip_risk(scores: Scores, resamples: int = DEFAULT_RESAMPLES, seed: int | None = DEFAULT_SEED,
+def band_flip_risk(scores: Scores, resamples: int = DEFAULT_FLIP_RESAMPLES, seed: int | None = DEFAULT_SEED,
                    level: float = DEFAULT_LEVEL) -> pd.DataFrame:
     """For every customer with two or more respondents: how likely its grade
     would differ if other respondents of the same kind had answered.
@@ -508,9 +515,10 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_RESAMPLES, seed: int
     (:func:`blend` with its own visit estimate), F (:func:`adjust` with its
     own complaints) and the grade (the settings' bounds) are recomputed.
     ``flip_probability`` is the probability that the grade differs from the
-    reported one — exact for up to 7 respondents (every resample enumerated,
-    see :func:`respondent_patterns`), else estimated from ``resamples``
-    seeded draws.  ``low``/``high`` bound F at ``level``.  Sorted by risk,
+    reported one — exact when a customer's distinct resamples number at most
+    ``resamples`` (every one enumerated, see :func:`respondent_patterns`: up
+    to 6 respondents with the default 500), else estimated from
+    ``resamples`` seeded draws.  ``low``/``high`` bound F at ``level``.  Sorted by risk,
     highest first.
     """
     _check_level(level)
@@ -561,8 +569,7 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_RESAMPLES, seed: int
             f, _ = adjust(p, np.broadcast_to(adjustment[sl], q.shape), settings.clamp)
             differs = settings.grade_indices(f) != grade[sl][None, :]
             flip = probability @ differs
-            low = _weighted_quantiles(f, probability, tail)
-            high = _weighted_quantiles(f, probability, 1.0 - tail)
+            low, high = _weighted_quantiles(f, probability, (tail, 1.0 - tail))
             results.extend(zip(group_ids[sl], flip, low, high))
     risk = pd.DataFrame(results, columns=["customer_id", "flip_probability", "low", "high"]).set_index("customer_id")
     # Exact probabilities carry float noise (1e-16); round so a sure grade reads 0.
@@ -884,18 +891,20 @@ class Statistics:
 
 def analyse(scores: Scores, previous: Scores | None = None, *, level: float = DEFAULT_LEVEL,
             resamples: int = DEFAULT_RESAMPLES, seed: int | None = DEFAULT_SEED, margin: float = DEFAULT_MARGIN,
-            policy: str = LISTWISE, tolerance: float = DEFAULT_CS_TOLERANCE) -> Statistics:
+            policy: str = LISTWISE, tolerance: float = DEFAULT_CS_TOLERANCE,
+            flip_resamples: int = DEFAULT_FLIP_RESAMPLES) -> Statistics:
     """Every analysis of this module for one period (and the CSI change
     against ``previous`` when given)."""
     return Statistics(
         reliability=reliability(scores.survey, policy),
         uncertainty=uncertainty(scores, level, resamples, seed),
-        band_flip=band_flip_risk(scores, resamples, seed, level),
+        band_flip=band_flip_risk(scores, flip_resamples, seed, level),
         minimum_sample=minimum_sample(scores.customers["final"], margin, level),
         importance_performance=importance_performance(scores),
         expectations=expectations(scores.survey, tolerance),
         period_difference=compare_csi(scores, previous, level, resamples, seed) if previous is not None else None,
-        settings={"level": level, "resamples": resamples, "seed": seed, "margin": margin, "policy": policy,
+        settings={"level": level, "resamples": resamples, "flip_resamples": flip_resamples, "seed": seed,
+                  "margin": margin, "policy": policy,
                   "cs_tolerance": tolerance, "alpha_threshold": ALPHA_THRESHOLD},
     )
 
