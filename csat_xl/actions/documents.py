@@ -125,11 +125,12 @@ def chart_spec(chart, tables: dict, placed: dict[str, Block], top: int) -> Chart
     Drawn: the chart's first bar series over its category labels, as a
     clustered column chart.  The file report (classic desktop) also draws
     the secondary line of bar-and-line charts (cumulative share of the
-    Pareto chart, satisfaction rate of the trend).  No chart when its table
-    is empty or not on this sheet.
+    Pareto chart, satisfaction rate of the trend) and the scatter charts
+    (importance–performance).  No chart when its table is empty or not on
+    this sheet.
     """
     block, table = placed.get(chart.table), tables.get(chart.table)
-    bars = [s for s in chart.series if s.kind == "bar"]
+    bars = [s for s in chart.series if s.kind == "bar"] if chart.kind in ("bar", "bar_line") else []
     if block is None or table is None or not table.rows or not bars:
         return None
     keys = [c.key for c in table.columns]
@@ -155,6 +156,8 @@ def report_layouts(model) -> list[SheetLayout]:
                 if spec is not None:
                     charts.append(spec)
                     top += CHART_ROWS + 1
+                continue
+            if item.kind not in ("fields", "table"):  # a kind this layout does not know yet
                 continue
             heading = item.title or (model.tables[item.key].title if item.kind == "table" else None)
             if heading:
