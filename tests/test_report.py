@@ -265,6 +265,19 @@ def test_layout_expands_with_the_rows(rendered):
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 6  # grades, categories, weakness, pareto, trend, importance–performance: native charts
+    # every chart reads filled cells of the rendered tables
+    with zipfile.ZipFile(path) as z:
+        refs = {ref for name in charts for ref in re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", z.read(name).decode())}
+    series = []
+    for ref in refs:
+        sheet_name, cells = ref.rsplit("!", 1)
+        found = book[sheet_name.strip("'")][cells.replace("$", "")]
+        values = [found.value] if isinstance(found, openpyxl.cell.cell.Cell) else [c.value for row in found for c in row]
+        assert values and None not in values, ref
+        series.append(values)
+    assert [g.zh for g in labels.GRADES] in series
+    assert [r["name"] for r in model.tables["pareto"].rows] in series
+    assert [r["csi"] for r in model.tables["periods"].rows] in series
 
 
 def test_injection_payloads_stay_text(injected):
