@@ -635,8 +635,10 @@ def test_classic_validate_writes_findings_into_the_book(workbooks):
     assert {"问卷!D2", "问卷!E3", "问卷!F4"} <= cells
     assert len(rows) - 4 == len(findings)
     assert book.active_sheet == sheet.name and book.selection == (sheet.name, (1, 1))
-    # errors are read as their text (err_to_str), one value write per block
+    # only the survey sheets are read, errors as their text (err_to_str)
+    assert sorted(name for _, name, _ in book.writes("options")) == sorted(worked_example())
     assert all(options.get("err_to_str") for _, _, options in book.writes("options"))
+    # one value write per block
     assert len(book.writes("value")) == 2
 
 

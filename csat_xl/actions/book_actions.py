@@ -27,7 +27,6 @@ from ..i18n import t
 from ..scoring import Scores, score
 from ..survey import Survey
 from ..tables import Table, inspect_tables
-from ..text import match_key
 from . import texts
 from .book_renderer import Block, Format, SheetLayout, fit_widths, runs, write_sheet
 
@@ -42,16 +41,18 @@ SCORE_FORMAT = "0.00"
 
 # --- reading ----------------------------------------------------------------------
 def book_tables(book) -> dict[str, Table]:
-    """Every sheet of ``book`` (except the actions' own output sheets) as a :class:`Table`.
+    """The survey sheets of ``book`` as :class:`Table` s.
 
-    The grid is the sheet's used range, placed where it sits so findings
-    name the real cells (``问卷!F7``).  Cached formula errors are read as
-    their text (``#N/A``) so they are reported, never taken for blanks.
+    Only sheets the reader would take are read (the parser ignores all
+    others anyway): report and result sheets, or a template's formula and
+    helper sheets, can be far larger than the survey and cost time to
+    convert.  The grid is the sheet's used range, placed where it sits so
+    findings name the real cells (``问卷!F7``).  Cached formula errors are
+    read as their text (``#N/A``) so they are reported, never taken for blanks.
     """
-    skip = {name for label in texts.OUTPUT_SHEETS for name in label.names}
     out: dict[str, Table] = {}
     for sheet in book.sheets:
-        if sheet.name in skip:
+        if not texts.is_survey_sheet(sheet.name):
             continue
         used = sheet.used_range
         rows = used.options(ndim=2, err_to_str=True).value or [[]]
@@ -150,8 +151,7 @@ def ensure_free_sheet_names(book, sheet_names: list[str] | None, lang: str) -> N
     language) counts — a cheap check before the template is built.
     """
     if sheet_names is None:
-        keys = {match_key(name) for label in labels.SHEETS for name in label.names}
-        clash = [sheet.name for sheet in book.sheets if match_key(sheet.name) in keys]
+        clash = [sheet.name for sheet in book.sheets if texts.is_survey_sheet(sheet.name)]
     else:
         present = {sheet.name for sheet in book.sheets}
         clash = [name for name in sheet_names if name in present]

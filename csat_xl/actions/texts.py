@@ -23,7 +23,6 @@ from ..text import match_key
 #: sheet is 结果 / Results), which an action must never overwrite.
 FINDINGS_SHEET = Label("findings", "校验结果", "Findings")
 RESULTS_SHEET = Label("results", "客户得分", "Customer scores")
-OUTPUT_SHEETS = (FINDINGS_SHEET, RESULTS_SHEET)
 
 #: Columns of the findings sheet: where, what was found, why it is a problem.
 FINDING_COLUMNS = (
@@ -62,6 +61,14 @@ LIST_SEPARATOR = {"zh": "、", "en": ", "}
 
 def join(lang: str, names: Iterable[str]) -> str:
     return LIST_SEPARATOR["zh" if lang == "zh" else "en"].join(names)
+
+
+_SURVEY_SHEET_KEYS = frozenset(match_key(name) for label in labels.SHEETS for name in label.names)
+
+
+def is_survey_sheet(name: str) -> bool:
+    """True for a sheet the survey reader would take (指标, Questionnaire, " 问卷 " …)."""
+    return match_key(name) in _SURVEY_SHEET_KEYS
 
 
 def say(key: str, lang: str, **values: object) -> str:
