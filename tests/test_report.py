@@ -329,7 +329,8 @@ def test_user_modified_template_still_renders(tmp_path, zh_model):
     customers["J7"].number_format = "0.0"  # the user's format wins over the model's
     customers["A1"].value = "我们的客户 {{ kpi.period }}：{{ kpi.scored }} 家"
     del book["趋势"]
-    template = tmp_path / "mine.xlsx"
+    book.template = True  # saved as an Excel template (.xltx), as Excel users keep templates
+    template = tmp_path / "mine.xltx"
     book.save(template)
     out = render_xlsx(zh_model, tmp_path / "out.xlsx", template=template)
     sheet = openpyxl.load_workbook(out)["客户"]
@@ -341,6 +342,8 @@ def test_user_modified_template_still_renders(tmp_path, zh_model):
     last = 6 + len(zh_model.tables["customers"])
     assert sheet.cell(row=last, column=3).value == zh_model.tables["customers"].rows[-1]["customer_id"]
     assert sheet.freeze_panes == "B7" and sheet.auto_filter.ref == f"B6:O{last}"
+    with zipfile.ZipFile(out) as z:
+        assert "template.main" not in z.read("[Content_Types].xml").decode()  # a workbook, not a template
 
 
 def test_template_problems_are_reported_together(tmp_path, zh_model):

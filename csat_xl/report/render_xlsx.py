@@ -695,6 +695,8 @@ def render_workbook(model: ReportModel, template: str | os.PathLike | None = Non
         book = openpyxl.load_workbook(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable template gives one clear message
         raise ReportTemplateError(str(path), [f"cannot open the template / 无法打开模板: {exc}"]) from exc
+    # An Excel template file (.xltx) as template: the report itself is a workbook, not a template.
+    book.template = False
     renderer = _Renderer(model, book, path.name, progress)
     for sheet in list(book.worksheets):
         if not renderer.render_sheet(sheet):
