@@ -95,7 +95,7 @@ class Scores:
         grade_key = pd.Series([g if isinstance(g, str) else None for g in c["grade"]], index=c.index, dtype=object)
         columns = {
             "customer_id": c["customer_id"],
-            "customer_name": c["customer_name"],
+            "customer_name": c["customer_name"].astype(object).where(c["customer_name"].notna(), None),  # JSON null, never NaN
             **{key: _nullable(c[key]) for key in ("questionnaire", "visit", "preliminary", "adjustment", "final")},
             "grade": pd.Series([labels.GRADE[g].zh if g else None for g in grade_key], index=c.index, dtype=object),
             "grade_key": grade_key,
