@@ -304,6 +304,8 @@ def assert_parity(path: Path, recalculated: Path, lang: str) -> None:
             else:
                 assert isinstance(row[key], (int, float)), f"{cid} {key}: {row[key]!r}, engine {expected[key]}"
                 assert math.isclose(row[key], expected[key], abs_tol=0.01), f"{cid} {key}: {row[key]} != {expected[key]}"
+        name = expected["customer_name"]
+        assert (row["customer_name"] or None) == (None if name is None else str(name)), cid
         grade = grade_label[expected["grade_key"]] if expected["grade_key"] else None
         assert (None if blank(row["grade"]) else row["grade"]) == grade, cid
         flags = ", ".join(labels.FLAG[f].text(lang) for f in expected["flags"])
@@ -458,7 +460,10 @@ def test_blank_template_is_valid_input_with_every_default():
         assert survey is not None, [f.render("en") for f in findings]
         assert survey.settings == Settings()
         assert not [f for f in findings if f.code not in ("no_data", "empty_sheet", "rescaled_category")], [f.code for f in findings]
-        assert survey.scheme.items == [row[2] for row in REFERENCE_SCHEME[1:]] if lang == "zh" else len(survey.scheme.items) == 9
+        reference_weights = [row[3] for row in REFERENCE_SCHEME[1:]]
+        assert survey.scheme.table["item_weight"].tolist() == reference_weights and len(survey.scheme.items) == 9
+        if lang == "zh":
+            assert survey.scheme.items == ITEMS_ZH
         assert dict(survey.scales.five.values) == {g.zh: g.value for g in labels.GRADES}
         for key in ("questionnaire", "visits", "complaints", "customers", "scheme", "scales", "settings"):
             ws = book[labels.SHEET[key].text(lang)]
