@@ -654,6 +654,11 @@ def test_classic_buttons_use_the_active_workbook_when_called_from_the_addin(work
     by_id = {r[0]: r for r in rows[1:]}
     assert by_id["C004"][6] == pytest.approx(WORKED_FINAL["C004"], abs=5e-4)
     assert addin.log == []
+    # with no workbook open the button says so in a message box
+    user.app.books.active = None
+    monkeypatch.setenv("CSAT_LANG", "en")
+    assert classic.validate() is None
+    assert user.app.alerts == [("满意度 CSAT", texts.say("no_workbook", "en"))]
 
 
 def test_classic_build_report_writes_the_report_next_to_the_workbook_and_opens_it(workbooks, tmp_path):

@@ -48,7 +48,10 @@ def caller_book(book=None):
     if caller.name.lower().endswith((".xlam", ".xla")):
         # Called from the add-in's ribbon: the add-in is the caller, the
         # user's workbook is the active one.
-        return caller.app.books.active
+        active = caller.app.books.active
+        if active is None:
+            raise CsatError(texts.say("no_workbook", texts.workbook_lang(())))
+        return active
     return caller
 
 
@@ -94,10 +97,10 @@ def reported(action):
         except CsatError as exc:
             if book is not None:
                 app = book.app
-            else:
+            else:  # the Excel instance whose button was clicked
                 import xlwings as xw
 
-                app = xw.apps.active
+                app = xw.Book.caller().app
             app.alert(str(exc), title=ALERT_TITLE)
             return None
 
