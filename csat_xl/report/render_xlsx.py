@@ -44,6 +44,14 @@ template directly are kept as they are (their data ranges do not move).
 
 Every template problem (unknown name, bad tag) is collected and reported
 together with its sheet and cell in a :class:`ReportTemplateError`.
+
+Speed: the rows of a row block are not openpyxl cells.  They are written as
+worksheet XML text (text as inline strings) and spliced into the file after
+openpyxl has saved the rest of the template — a 20,000-customer report would
+otherwise spend most of its time creating and serialising cell objects
+(docs/performance.md, Report).  :func:`render_workbook` therefore returns a
+:class:`RenderedWorkbook` whose :meth:`~RenderedWorkbook.save` does both;
+:func:`render_xlsx` adds the atomic write.
 """
 
 from __future__ import annotations
