@@ -149,9 +149,8 @@ def plan_from_workbook(path: str | os.PathLike, lang: str) -> tuple[list[SchemeL
 
     path = Path(path)
     tables = read_tables(path)
-    keep = {name for name, table in match_sheets(tables, []).items() if name in ("scheme", "scales", "settings")}
-    chosen = {table.name: table for key, table in match_sheets(tables, []).items() if key in keep}
-    survey, findings = inspect_tables(chosen, source=path.name)
+    method_sheets = {table.name: table for key, table in match_sheets(tables, []).items() if key in ("scheme", "scales", "settings")}
+    survey, findings = inspect_tables(method_sheets, source=path.name)
     if survey is None:
         raise InvalidInputError([f for f in findings if f.severity == ERROR] or findings, path.name)
     table = survey.scheme.table
@@ -263,6 +262,10 @@ class Builder:
     setting_rows: dict[str, int] = field(default_factory=dict)
     #: Scheme-sheet row of each item line (index into plan.lines)
     scheme_rows: list[int] = field(default_factory=list)
+    #: data sheet key → (first item column, last row)
+    layout: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: first and last row of the per-customer helper sheet
+    pc_rows: tuple[int, int] = (0, 0)
 
     @property
     def lang(self) -> str:
@@ -479,11 +482,8 @@ class Builder:
 
         n = len(self.plan.lines)
         last = n + 1
-        category_row = None
         for i, (line, scheme_row) in enumerate(zip(self.plan.lines, self.scheme_rows)):
             row = i + 2
-            if line.first_of_category:
-                category_row = scheme_row
             formula(ws, row, 4, "=" + self.ref("scheme", f"$C${scheme_row}"))
             formula(ws, row, 5, fx.category_of(self.ref("scheme", f"$A${scheme_row}"), None if i == 0 else f"E{row - 1}"))
             formula(ws, row, 6, "=" + self.ref("scheme", f"$D${scheme_row}"))
@@ -491,8 +491,6 @@ class Builder:
             formula(ws, row, 8, fx.category_item_sum(f"$E$2:$E${last}", f"E{row}", f"$F$2:$F${last}"))
             formula(ws, row, 9, fx.effective_weight(f"F{row}", f"$F$2:$F${last}", f"H{row}", f"G{row}"))
             formula(ws, row, 10, fx.valid_weights(f"F{row}", f"G{row}"))
-        del category_row
-        self.weights_range = f"$I$2:$I${last}"
 
     def category_first_row(self, line: SchemeLine) -> int:
         """Scheme-sheet row holding the weight of ``line``'s category (its first row)."""
@@ -523,7 +521,6 @@ class Builder:
         lang, plan = self.lang, self.plan
         id_list = self.ref("customers", f"$A$2:$A${plan.customers + 1}")
         id_prompt = (say("prompt_id_title", lang), say("prompt_id", lang))
-        self.layout = {}
         for key, fixed, rows in (("questionnaire", ("customer_id", "customer_name", "respondent"), plan.rows),
                                  ("visits", ("customer_id", "visit_date"), plan.visit_rows),
                                  ("complaints", tuple(c.key for c in labels.COLUMNS["complaints"]), plan.complaint_rows)):
@@ -720,7 +717,6 @@ class Builder:
                 (f'{pc("blank outcomes", i)}>0', flag["blank_outcome"]),
             ]
             formula(ws, r, 9, fx.flags(parts, f"A{r}"), border=True)
-        self.results_rows = (first, last)
         self.kpi_block(ws, first, last)
         self.check_block(ws)
         self.weights_block(ws)
@@ -761,7 +757,6 @@ class Builder:
             put(ws, r, 1, kpi.text(lang), border=True)
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
             formula(ws, r, 3, values[kpi.key], fmt=formats.get(kpi.key), border=True, font=BOLD)
-        self.kpi_rows = row
 
     def check_block(self, ws: Worksheet) -> None:
         lang = self.lang
@@ -785,13 +780,11 @@ class Builder:
             "bad_weights": f'=COUNTIF({self.ref("_method", "$J$2:$J$" + str(n + 1))},FALSE)',
             "bad_bounds": "=IF(AND(" + ",".join(f"{a}>{b}" for a, b in zip(bounds, bounds[1:])) + "),0,1)",
         }
-        self.check_rows = {}
         for i, check in enumerate(CHECKS):
             r = self.KPI_FIRST_ROW + i
             put(ws, r, 5, check.text(lang), border=True)
             ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=8)
             formula(ws, r, 9, values[check.key], border=True, font=BOLD)
-            self.check_rows[check.key] = r
         target = f"I{self.KPI_FIRST_ROW}:I{self.KPI_FIRST_ROW + len(CHECKS) - 1}"
         ws.conditional_formatting.add(target, CellIsRule(operator="greaterThan", formula=["0"], fill=INVALID_FILL))
         ws.conditional_formatting.add(target, CellIsRule(operator="equal", formula=["0"], fill=OK_FILL))
