@@ -250,7 +250,7 @@ def build(lang: str) -> openpyxl.Workbook:
     # --- Customers
     columns = ["rank", "customer_id", "customer_name", "region", "questionnaire", "visit", "preliminary", "adjustment",
                "final", "grade", "flags", "respondents", "visits", "complaints"]
-    s = SheetWriter(book, "customers", look, model, [6, 10, 30, 8, 10, 10, 11, 11, 10, 11, 18, 9, 9, 9], landscape=True)
+    s = SheetWriter(book, "customers", look, model, [7, 10, 30, 8, 10, 10, 11, 11, 10, 11, 18, 9, 9, 9], landscape=True)
     s.title(f"{c('title.customers')} {{{{ kpi.period }}}}", generated)
     loop = s.table(3, "customers", columns, "c")
     s.sheet.freeze_panes = f"A{loop}"
