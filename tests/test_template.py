@@ -126,6 +126,8 @@ def reference_zh() -> Fill:
             {"customer_id": "1001", "outcome": "Basically Satisfied "}, {"customer_id": "C010", "outcome": "不太满意"},
             {"customer_id": "C012", "outcome": "不满意"},
         ],
+        # the unmentioned grade's value comes from the Scales sheet
+        edits=[("scales", "满意", 78)],
     )
 
 
@@ -366,7 +368,7 @@ def test_scenarios_cover_the_awkward_cases(recalculated):
     assert records["C012"]["final"] == pytest.approx(90.0) and records["C012"]["grade_key"] == "very_satisfied"
     assert records["c001"]["final"] != records["C001"]["final"]
     assert "not_surveyed" in records["C009"]["flags"] and records["C010"]["final"] is None
-    assert records["C011"]["visit"] == pytest.approx(80.0)
+    assert records["C011"]["visit"] == pytest.approx(78.0), "a visit with nothing raised: every item 满意 (overridden to 78)"
     en = {r["customer_id"]: r for r in score(read_survey(recalculated["item_mode_en"][0])).records()}
     assert en["A2"]["final"] > 100 and en["A5"]["final"] < 0, "clamp off lets scores leave 0–100"
     assert read_survey(recalculated["item_mode_en"][0]).settings.weight_mode == "item"
