@@ -108,12 +108,21 @@ def test_trend_with_three_periods(trend_model):
     assert "trend" in [s.key for s in trend_model.sheets]
 
 
-def test_trend_with_two_periods_and_without():
+def test_trend_with_two_periods_and_without(tmp_path):
+    from csat_xl.report import render_xlsx
+
     two = build_report(ZH, previous=[ZH_Q1], lang="en", generated_at=FIXED_TIME)
     assert [p["period"] for p in two.tables["periods"].rows] == ["2026Q1", "2026Q2"]
     assert two.sheet("trend").title == "Trend"
+    trend = openpyxl.load_workbook(render_xlsx(two, tmp_path / "two.xlsx"))["Trend"]
+    column = [c.value for c in trend["A"]]
+    first = column.index("Period") + 1
+    assert column[first:first + 3] == ["2026Q1", "2026Q2", None]  # the block has exactly the two periods
+    churn_ids = {r["customer_id"] for r in two.tables["churn"].rows}
+    assert churn_ids and churn_ids <= set(column)
     one = build_report(ZH, lang="en", generated_at=FIXED_TIME)
     assert "trend" not in [s.key for s in one.sheets] and not one.has_trend
+    assert "Trend" not in openpyxl.load_workbook(render_xlsx(one, tmp_path / "one.xlsx")).sheetnames
 
 
 def test_languages_label_everything(zh_model):
