@@ -391,6 +391,20 @@ def test_recalculated_file_is_still_valid_input(recalculated):
 
 
 @pytest.mark.libreoffice
+def test_no_formula_evaluates_to_an_error(recalculated):
+    """Every formula of Results and the helper sheets gives a value or a blank, never #DIV/0! etc."""
+    from csat_xl.template.texts import HELPER_SHEETS
+    from csat_xl.text import EXCEL_ERRORS
+
+    for name, (_, done, lang) in recalculated.items():
+        book = openpyxl.load_workbook(done, data_only=True)
+        for title in [RESULTS_SHEET.text(lang), *(label.text(lang) for label in HELPER_SHEETS.values())]:
+            errors = [(title, c.coordinate, c.value) for row in book[title].iter_rows() for c in row
+                      if c.data_type == "e" or (isinstance(c.value, str) and c.value in EXCEL_ERRORS)]
+            assert not errors, (name, errors[:5])
+
+
+@pytest.mark.libreoffice
 def test_checks_count_every_problem(recalculated):
     path, done, lang = recalculated["checks_zh"]
     checks = block_values(done, lang, CHECKS, 9)
