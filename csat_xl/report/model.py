@@ -277,6 +277,11 @@ def _num(value: Any) -> float | int | None:
     return int(value) if isinstance(value, (int,)) and not isinstance(value, bool) else number
 
 
+def _floats(array: np.ndarray) -> list[float | None]:
+    """A float column as Python floats, NaN as None."""
+    return [None if x != x else x for x in array.tolist()]
+
+
 def _text(value: Any) -> str | None:
     """User text as a plain string (None for blanks); never evaluated."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -317,7 +322,6 @@ def _customers_table(scores: Scores, lang: str) -> Table:
     final = frame["final"].to_numpy(dtype=np.float64)
     # Best first; unscored customers (NaN) last, in their original order.
     order = np.lexsort((np.arange(len(final)), np.isnan(final), -np.nan_to_num(final, nan=-np.inf)))
-    flag_text = {}
     columns = [
         _col("rank", lang, "count"),
         _result_col("customer_id", lang),
@@ -335,37 +339,27 @@ def _customers_table(scores: Scores, lang: str) -> Table:
         _col("complaints", lang, "count"),
     ]
     separator = "、" if lang == "zh" else ", "
-    ids, names, regions = frame["customer_id"].to_numpy(), frame["customer_name"].to_numpy(), frame["region"].to_numpy()
-    q, v, p = frame["questionnaire"].to_numpy(), frame["visit"].to_numpy(), frame["preliminary"].to_numpy()
-    adj, grades, flags = frame["adjustment"].to_numpy(), frame["grade"].to_numpy(), frame["flags"].to_numpy()
-    n_r, n_v, n_c = frame["n_respondents"].to_numpy(), frame["n_visits"].to_numpy(), frame["n_complaints"].to_numpy()
+    flag_text = {key: separator.join(labels.FLAG[f].text(lang) for f in key) or None for key in set(frame["flags"])}
     grade_text = {g.key: g.text(lang) for g in labels.GRADES}
     grade_style = {g.key: f"grade:{g.zh}" for g in labels.GRADES}
-    rows, styles = [], []
-    for rank, i in enumerate(order, start=1):
-        key = flags[i]
-        if key not in flag_text:
-            flag_text[key] = separator.join(labels.FLAG[f].text(lang) for f in key) or None
-        scored = not math.isnan(final[i])
-        rows.append(
-            {
-                "rank": rank if scored else None,
-                "customer_id": _text(ids[i]),
-                "customer_name": _text(names[i]),
-                "region": _text(regions[i]),
-                "questionnaire": _num(q[i]),
-                "visit": _num(v[i]),
-                "preliminary": _num(p[i]),
-                "adjustment": _num(adj[i]),
-                "final": _num(final[i]),
-                "grade": grade_text.get(grades[i]),
-                "flags": flag_text[key],
-                "respondents": int(n_r[i]),
-                "visits": int(n_v[i]),
-                "complaints": int(n_c[i]),
-            }
-        )
-        styles.append(grade_style.get(grades[i]))
+    sorted_frame = frame.iloc[order]
+    scored = int((~np.isnan(final)).sum())
+    grades = sorted_frame["grade"].tolist()
+    # Column-wise conversion (one pass per column, not a function call per cell): 20,000 customers.
+    values = {
+        "rank": [*range(1, scored + 1), *([None] * (len(order) - scored))],
+        **{key: [_text(x) for x in sorted_frame[key].tolist()] for key in ("customer_id", "customer_name", "region")},
+        **{key: _floats(sorted_frame[key].to_numpy(dtype=np.float64))
+           for key in ("questionnaire", "visit", "preliminary", "adjustment", "final")},
+        "grade": [grade_text.get(g) for g in grades],
+        "flags": [flag_text[f] for f in sorted_frame["flags"].tolist()],
+        "respondents": sorted_frame["n_respondents"].astype(int).tolist(),
+        "visits": sorted_frame["n_visits"].astype(int).tolist(),
+        "complaints": sorted_frame["n_complaints"].astype(int).tolist(),
+    }
+    keys = [c.key for c in columns]
+    rows = [dict(zip(keys, row)) for row in zip(*(values[k] for k in keys))]
+    styles = [grade_style.get(g) for g in grades]
     return Table("customers", caption("title.customers", lang), columns, rows, {"grade": styles, "final": styles})
 
 
