@@ -56,6 +56,7 @@ class Replay:
         self.active = payload["book"]["active_sheet_index"]
         self.selection = None
         self.counts: dict[str, int] = {}
+        self.names_added: list[tuple[str, str]] = []
 
     def apply(self, actions: list[dict]) -> "Replay":
         for a in actions:
@@ -148,7 +149,7 @@ class Replay:
         self.sheets[a["sheet_position"]]["visibility"] = a["args"][0]
 
     def _namesAdd(self, a):
-        self.names_added = getattr(self, "names_added", []) + [tuple(a["args"])]
+        self.names_added.append(tuple(a["args"]))
 
     def _activateSheet(self, a):
         self.active = a["args"][0]
@@ -183,6 +184,14 @@ def worked_example_as_typed() -> dict[str, list[list[Any]]]:
     }
 
 
+def shown(value: Any) -> Any:
+    """What a cell shows: the text of a ``=HYPERLINK(target, text)`` link, else the value."""
+    import re
+
+    match = re.fullmatch(r'=HYPERLINK\("((?:[^"]|"")*)","((?:[^"]|"")*)"\)', value) if isinstance(value, str) else None
+    return match.group(2).replace('""', '"') if match else value
+
+
 # --- fixtures ----------------------------------------------------------------------------------
 def _bad_sheets() -> dict:
     sheets = worked_example()
@@ -212,9 +221,12 @@ def test_validate_lists_every_bad_cell_and_selects_the_findings_sheet(workbooks)
     assert book.selection == (name, 0, 0)
     rows = book.rows(name)
     header_at = rows.index([c.zh for c in texts.FINDING_COLUMNS])
-    found = {row[2]: row for row in rows[header_at + 1:]}
+    found = {shown(row[2]): row for row in rows[header_at + 1:]}
     for cell, value in (("问卷!D2", "很好"), ("问卷!E3", 120), ("问卷!F4", "#N/A")):
         assert found[cell][0] == "错误" and found[cell][3] == value, found.get(cell)
+    # each address is a link to its cell, the cell column not text-formatted (so the link works)
+    assert found["问卷!D2"][2] == '=HYPERLINK("#\'问卷\'!D2","问卷!D2")'
+    assert "number_format" not in book.fmt(name, header_at + 1, 2)
     # user text that a spreadsheet would evaluate is written as text
     assert found["问卷!G2"][3] == "'=1+1"
     # every finding of the core is listed, and the summary counts them
@@ -631,7 +643,7 @@ def test_classic_validate_writes_findings_into_the_book(workbooks):
     findings = classic.validate(book)
     sheet = book.sheets[texts.FINDINGS_SHEET.zh]
     rows = _sheet_rows(sheet)
-    cells = {row[2] for row in rows[4:]}
+    cells = {shown(row[2]) for row in rows[4:]}
     assert {"问卷!D2", "问卷!E3", "问卷!F4"} <= cells
     assert len(rows) - 4 == len(findings)
     assert book.active_sheet == sheet.name and book.selection == (sheet.name, (1, 1))
@@ -640,6 +652,28 @@ def test_classic_validate_writes_findings_into_the_book(workbooks):
     assert all(options.get("err_to_str") for _, _, options in book.writes("options"))
     # one value write per block
     assert len(book.writes("value")) == 2
+
+
+@pytest.mark.libreoffice
+def test_findings_links_show_their_address_in_libreoffice(workbooks, soffice, tmp_path):
+    """The findings sheet as written (links are our formulas) evaluates to the addresses in a real engine."""
+    from libreoffice import recalculate
+
+    book = officejs(workbooks["bad"], "validate")
+    name = texts.FINDINGS_SHEET.zh
+    written = [shown(row[2]) for row in book.rows(name)[4:]]
+    done = recalculate(replay_as_xlsx(book, tmp_path / "findings.xlsx"), tmp_path / "out")
+    ws = openpyxl.load_workbook(done, data_only=True)[name]
+    assert [row[2] for row in ws.iter_rows(min_row=5, values_only=True)] == written
+    assert {"问卷!D2", "问卷!E3", "问卷!F4"} <= set(written)
+
+
+def test_cell_links_escape_user_sheet_names():
+    from csat_xl.actions.book_actions import cell_link
+
+    assert cell_link("'It''s \"x\"'!B7") == '=HYPERLINK("#\'It\'\'s ""x""\'!B7","\'It\'\'s ""x""\'!B7")'
+    assert shown(cell_link("'It''s \"x\"'!B7")) == "'It''s \"x\"'!B7"
+    assert cell_link("指标") == "指标" and cell_link("questionnaire row 3, column 2") == "questionnaire row 3, column 2"
 
 
 def test_classic_buttons_use_the_active_workbook_when_called_from_the_addin(workbooks, monkeypatch):

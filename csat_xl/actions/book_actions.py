@@ -19,6 +19,7 @@ Build report and New template live in :mod:`csat_xl.actions.documents`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import labels
@@ -28,7 +29,7 @@ from ..scoring import Scores, score
 from ..survey import Survey
 from ..tables import Table, inspect_tables
 from . import texts
-from .book_renderer import Block, Format, SheetLayout, fit_widths, runs, write_sheet
+from .book_renderer import Block, Format, FormulaText, SheetLayout, fit_widths, runs, write_sheet
 
 #: Fill of a finding's row by severity: errors red, warnings amber, notes none.
 SEVERITY_FILL = {ERROR: "#F8CBAD", WARNING: "#FFE699", INFO: None}
@@ -77,6 +78,29 @@ def _counts(findings: list[Finding]) -> dict[str, int]:
     return {s: sum(1 for f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
 
 
+_A1_ADDRESS = re.compile(r"\$?[A-Z]{1,3}\$?[0-9]{1,7}")
+
+
+def _string_literal(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def cell_link(cell: str) -> Any:
+    """``问卷!F7`` as a link that jumps to that cell when clicked.
+
+    A ``HYPERLINK`` formula of our own making: the sheet name (user text)
+    only appears inside string literals, escaped, so it is never evaluated.
+    A reference that is not ``sheet!A1`` stays plain text.
+    """
+    sheet, _, address = cell.rpartition("!")
+    if not sheet or not _A1_ADDRESS.fullmatch(address):
+        return cell
+    if len(sheet) > 1 and sheet[0] == sheet[-1] == "'":
+        sheet = sheet[1:-1].replace("''", "'")
+    target = "#'" + sheet.replace("'", "''") + "'!" + address
+    return FormulaText(f"=HYPERLINK({_string_literal(target)},{_string_literal(cell)})")
+
+
 def findings_layout(findings: list[Finding], lang: str, book_name: str) -> SheetLayout:
     """The findings sheet: title, summary line, then one row per finding, errors first."""
     ordered = sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
@@ -87,13 +111,17 @@ def findings_layout(findings: list[Finding], lang: str, book_name: str) -> Sheet
     for f in ordered:
         value = f.value if isinstance(f.value, (str, int, float)) or f.value is None else str(f.value)
         rows.append([severity_label(f.severity, lang), f.sheet, f.location(), value, f.message(lang)])
+    widths = fit_widths([Block(rows, top=4)], maximum=80)  # as shown: the links show the address
+    for row, f in zip(rows[1:], ordered):
+        if f.cell:
+            row[2] = cell_link(f.cell)
     fills = [
         Format(1 + start, 0, length, 1, color=SEVERITY_FILL[severity])
         for start, length, severity in runs([f.severity for f in ordered])
         if SEVERITY_FILL[severity]
     ]
-    table = Block(rows, top=4, header_rows=1, text_columns=(1, 2, 3), formats=fills)
-    widths = fit_widths([table], maximum=80)
+    # the cell column holds links (formulas): it must not be text-formatted
+    table = Block(rows, top=4, header_rows=1, text_columns=(1, 3), formats=fills)
     return SheetLayout(texts.FINDINGS_SHEET.text(lang), [head, table], widths, select="A1")
 
 
