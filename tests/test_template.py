@@ -235,6 +235,7 @@ SCENARIOS = {
     "custom_zh": ("zh", "custom", custom_zh),
     "field_service_en": ("en", "field_service", field_service_en),
     "checks_zh": ("zh", None, checks_zh),
+    "blank_en": ("en", None, Fill),  # nothing typed yet: blanks everywhere, no errors
 }
 PARITY = [name for name in SCENARIOS if name != "checks_zh"]
 
