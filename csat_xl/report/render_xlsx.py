@@ -59,6 +59,7 @@ from __future__ import annotations
 import copy
 import datetime
 import math
+import numbers
 import os
 import re
 import zipfile
@@ -197,23 +198,28 @@ def _escape(text: str) -> str:
 
 def _cell_xml(ref: str, style_id: int, value: Any) -> str:
     """One ``<c>`` element; text always as an inline string, never a formula."""
-    if value is None or isinstance(value, jinja2.Undefined):
-        return f'<c r="{ref}" s="{style_id}"/>'
-    if isinstance(value, str):
+    kind = type(value)  # exact types first: this runs once per cell of every row block
+    if kind is float:
+        if value - value:  # NaN or ±inf: an empty cell
+            return f'<c r="{ref}" s="{style_id}"/>'
+        return f'<c r="{ref}" s="{style_id}"><v>{value!r}</v></c>'
+    if kind is str:
         text = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_TEXT]
         if not text:
             return f'<c r="{ref}" s="{style_id}"/>'
         return f'<c r="{ref}" s="{style_id}" t="inlineStr"><is><t xml:space="preserve">{_escape(text)}</t></is></c>'
-    if isinstance(value, bool):
+    if value is None or kind is jinja2.Undefined or isinstance(value, jinja2.Undefined):
+        return f'<c r="{ref}" s="{style_id}"/>'
+    if kind is bool:
         return f'<c r="{ref}" s="{style_id}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int):
+    if kind is int:
         return f'<c r="{ref}" s="{style_id}"><v>{value}</v></c>'
-    if isinstance(value, float):
-        if value != value or value in (math.inf, -math.inf):
-            return f'<c r="{ref}" s="{style_id}"/>'
-        return f'<c r="{ref}" s="{style_id}"><v>{value!r}</v></c>'
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return f'<c r="{ref}" s="{style_id}"><v>{to_excel(value)!r}</v></c>'
+    if isinstance(value, numbers.Integral):  # numpy integers and other number types
+        return _cell_xml(ref, style_id, int(value))
+    if isinstance(value, numbers.Real):
+        return _cell_xml(ref, style_id, float(value))
     return _cell_xml(ref, style_id, str(value))
 
 
