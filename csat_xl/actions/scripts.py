@@ -6,14 +6,15 @@ the workbook's sheets, injects them as the ``book`` argument (annotated
 the Office add-in (``addin/officejs/``) and the xlwings Lite task pane run
 these functions by name:
 
-=================  ============================  =====================================
-script             button                        what it does in the active workbook
-=================  ============================  =====================================
-``build_report``   生成报告 Build report          report sheets (the report model)
-``new_template``   新建模板 New template          the blank template (new workbook / sheets)
-``validate``       校验 Validate                  findings sheet, selected
-``refresh_results`` 刷新结果 Refresh               results sheet (per-customer scores)
-=================  ============================  =====================================
+=====================  ======================  ==================================================
+script                 button                  what it does in the active workbook
+=====================  ======================  ==================================================
+``build_report``       生成报告 Build report    report sheets 报告-… (tables, formats, charts)
+``new_template``       新建模板 New template    the blank template: a new workbook (Server) or
+                                               its sheets added (Lite)
+``validate``           校验 Validate            findings sheet 校验结果, selected
+``refresh_results``    刷新结果 Refresh         per-customer scores on 客户得分
+=====================  ======================  ==================================================
 
 Classic desktop xlwings uses :mod:`csat_xl.actions.classic` instead (files
 next to the workbook).  The work itself is in
