@@ -516,6 +516,18 @@ class _Renderer:
             self.rendered[expr] = _Rendered(sheet, target, len(rows), columns)
         base = dict(self.context)
         out_rows = []
+        simple = bool(rows) and all(step[2] == "dotted" and step[1].name == var for step in plan)
+        lookups = [(step[1].attr, step[3], step[4]) for step in plan] if simple else []
+        if simple and all(type(item) is dict for item in rows) and all(attr in rows[0] for attr, _, _ in lookups):
+            # The common case — every cell is {{ row.column }} of a model table: one
+            # dict lookup and one <c> per cell, nothing else in the loop.
+            close_row = "</row>"
+            for out, item in enumerate(rows, start=target):
+                out_rows.append(f'<row r="{out}"{row_attrs}>'
+                                + "".join([_cell_xml(f"{letter}{out}", style_id, item.get(attr)) for attr, style_id, letter in lookups])
+                                + close_row)
+            self.block_xml.setdefault(sheet.title, []).append((target, target + len(out_rows) - 1, max(c.column for c in cells), out_rows))
+            return
         for offset, item in enumerate(rows):
             out = target + offset
             base[var] = item
