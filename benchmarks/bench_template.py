@@ -6,10 +6,13 @@ Measures, for the default-capacity template (200 customers, 2,000
 questionnaire rows, 1,000 visit rows, 500 complaint rows):
 
 - building and saving it (``write_template``) and its file size (target < 2 MB);
-- LibreOffice headless recalculating it, blank and completely filled
-  (target < 10 s), each against LibreOffice converting a one-cell workbook —
-  the start-up cost every conversion pays, so the difference is the
-  recalculation itself;
+- LibreOffice headless opening it, blank and completely filled (each a
+  separate ``soffice --convert-to`` run, best of ``--repeat``): open and
+  recalculate everything, exporting only the first sheet as CSV — what a
+  user waits for, target < 10 s (the file carries no cached values, so every
+  formula is computed on opening whatever the recalculation setting) — and
+  open, recalculate and save as .xlsx (what the parity tests do).  A
+  one-cell workbook gives the start-up cost every run pays;
 - as a sanity check, the largest difference between the recalculated
   Results sheet and ``csat_xl.score`` on the filled file (must be < 0.01).
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +36,7 @@ ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(ROOT / "tests"))
 from make_data import make_workbook  # noqa: E402
-from libreoffice import recalculate  # noqa: E402
+import libreoffice  # noqa: E402
 
 from csat_xl import labels, read_survey, score  # noqa: E402
 from csat_xl.template import write_template  # noqa: E402
@@ -81,6 +85,18 @@ def largest_difference(filled: Path, recalculated: Path) -> tuple[float, int]:
     return worst, grades
 
 
+def convert(source: Path, outdir: Path, recalculate: bool, target: str) -> None:
+    """One ``soffice --convert-to`` run with its own profile; recalculation on load forced on or off."""
+    profile_xml = libreoffice._PROFILE.replace("<value>0</value>", "<value>0</value>" if recalculate else "<value>1</value>")
+    with tempfile.TemporaryDirectory(prefix="csat-lo-profile-") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(profile_xml, encoding="utf-8")
+        cmd = [libreoffice.soffice_binary(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", target, "--outdir", str(outdir), str(source)]
+        subprocess.run(cmd, capture_output=True, check=True, timeout=600)
+
+
 def best_of(repeat: int, action) -> float:
     times = []
     for _ in range(repeat):
@@ -109,17 +125,20 @@ def main() -> None:
         book.active["A1"] = 1
         book.save(tiny)
         out = folder / "out"
-        startup = best_of(args.repeat, lambda: recalculate(tiny, out))
-        blank = best_of(args.repeat, lambda: recalculate(template, out))
-        full = best_of(args.repeat, lambda: recalculate(filled, out))
+        xlsx = "xlsx:Calc MS Excel 2007 XML"
+        startup = best_of(args.repeat, lambda: convert(tiny, out, True, "csv"))
+        timings = {}
+        for label, path in (("blank", template), ("filled", filled)):
+            timings[label] = [best_of(args.repeat, lambda: convert(path, out, True, target)) for target in ("csv", xlsx)]
         worst, grades = largest_difference(filled, out / filled.name)
 
     print(f"template: {args.customers} customers, {args.rows} questionnaire rows")
     print(f"write_template (build + save): {build:.2f} s")
     print(f"file size: {size / 1024 / 1024:.2f} MB (target < 2 MB)")
     print(f"LibreOffice start-up (one-cell workbook): {startup:.2f} s")
-    print(f"LibreOffice recalculation, blank template: {blank:.2f} s (recalculation alone ≈ {blank - startup:.2f} s)")
-    print(f"LibreOffice recalculation, filled template: {full:.2f} s (recalculation alone ≈ {full - startup:.2f} s; target < 10 s)")
+    for label, (opened, saved) in timings.items():
+        print(f"{label} template: open + recalculate {opened:.2f} s (target < 10 s; without start-up ≈ {opened - startup:.2f} s); "
+              f"open + recalculate + save as .xlsx {saved:.2f} s")
     print(f"parity: largest |Results - score| = {worst:.2e}, grades differing: {grades}")
 
 
