@@ -289,7 +289,7 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
 
 @app.command()
 def report(
-    workbook: Annotated[Path, typer.Argument(help="Survey workbook of the period (.xlsx). 本期调查工作簿。")],
+    workbooks: Annotated[list[Path], typer.Argument(metavar="WORKBOOK", help="Survey workbook of the period (.xlsx); after --previous, more earlier workbooks may follow. 本期调查工作簿。")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Report file (default: WORKBOOK_report.xlsx next to WORKBOOK). 报告文件。")] = None,
     previous: Annotated[Optional[list[Path]], typer.Option("--previous", "-p", help="Workbook of an earlier period, oldest first; repeat for several. 上期工作簿（可重复，按时间先后）。")] = None,
     lang: LangOption = None,
@@ -298,6 +298,12 @@ def report(
 ) -> None:
     """Build the summary workbook of WORKBOOK; never touches WORKBOOK. 生成满意度汇总报告。"""
     language = _lang(lang)
+    # CLI.md writes `--previous EARLIER.xlsx ...`: the files after the first
+    # --previous value arrive as extra arguments; they are earlier periods too.
+    workbook, *more = workbooks
+    if more and not previous:
+        raise typer.BadParameter(t("report_extra_arguments", language, names=" ".join(map(str, more))), param_hint="WORKBOOK")
+    previous = [*(previous or []), *more]
     target = out or default_report_path(workbook)
     if workbook.exists():
         # `-o out/report.xlsx` in a fresh checkout: make the folder rather than fail.

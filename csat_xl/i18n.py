@@ -30,6 +30,7 @@ UI: dict[str, dict[str, str]] = {
     "target_value": {"en": "target value", "zh": "目标值"},
     # csat-xl report / demo (captions inside the report: csat_xl/report/captions.py)
     "report_written": {"en": "Report written: {path}", "zh": "报告已写入：{path}"},
+    "report_extra_arguments": {"en": "one workbook per report; give earlier periods with --previous: {names}", "zh": "每份报告只有一个本期工作簿；上期工作簿请用 --previous 指定：{names}"},
     "template_written": {"en": "Template written: {path} ({customers} customers, {rows} questionnaire rows)", "zh": "模板已写入：{path}（{customers} 个客户，{rows} 行问卷）"},
     "report_reading": {"en": "Reading {path}", "zh": "读取 {path}"},
     "report_building": {"en": "Scoring and summarising", "zh": "计算与汇总"},

@@ -406,9 +406,11 @@ def test_cli_report_default_path_trend_and_exit_codes(tmp_path):
     current = tmp_path / "pvc Q2.xlsx"
     current.write_bytes(ZH.read_bytes())
     digest = hashlib.sha256(current.read_bytes()).hexdigest()
-    done = _cli("report", current, "--previous", ZH_Q4, "--previous", ZH_Q1, "--lang", "en")
+    done = _cli("report", current, "--previous", ZH_Q4, ZH_Q1, "--lang", "en")  # CLI.md: --previous EARLIER.xlsx ...
     assert done.returncode == 0, done.stderr
     out = tmp_path / "pvc Q2_report.xlsx"
+    assert [c.value for c in openpyxl.load_workbook(out)["Trend"]["A"]][5:8] == ["2025Q4", "2026Q1", "2026Q2"]
+    assert _cli("report", current, ZH_Q1).returncode == 2  # a second workbook without --previous is a usage error
     assert openpyxl.load_workbook(out).sheetnames == ["Overview", "Customers", "Items", "Complaints", "Trend", "Statistics", "Data quality", "Method"]
     assert hashlib.sha256(current.read_bytes()).hexdigest() == digest
     assert "Traceback" not in done.stderr
