@@ -50,7 +50,7 @@ from ..settings import Settings
 from ..tables import inspect_tables, match_sheets
 from ..text import column_letter as col, looks_like_formula
 from . import formulas as fx
-from .texts import CHECKS, HELPER_SHEETS, INSTRUCTIONS, INSTRUCTIONS_SHEET, KPIS, RESULTS_SHEET, SETTING_PROMPTS, say
+from .texts import CHECKS, HELPER_COLUMNS, HELPER_SHEETS, INSTRUCTIONS, INSTRUCTIONS_SHEET, KPIS, RESULTS_SHEET, SETTING_PROMPTS, say
 
 #: Default capacity (CLI.md ``template``; docs/template.md).
 DEFAULT_CUSTOMERS = 200
@@ -301,6 +301,10 @@ class Builder:
         self.book.active = 0
         return self.book
 
+    def helper_headers(self, *keys: str) -> list[str]:
+        """Helper-sheet column headers in the template's language ("" keeps a gap)."""
+        return [HELPER_COLUMNS[k].text(self.lang) if k else "" for k in keys]
+
     def ref(self, key: str, address: str) -> str:
         return fx.sheet_ref(self.sheet[key], address)
 
@@ -403,7 +407,7 @@ class Builder:
         """Label table (scale no | key → value), outcome table, option table."""
         ws, lang, defaults = self.ws["_lists"], self.lang, Settings()
         other = "en" if lang == "zh" else "zh"
-        header_row(ws, ["scale", "label", "key", "value", "", "outcome", "key", "adjustment", "", "setting", "text", "key", "value"])
+        header_row(ws, self.helper_headers("scale", "label", "key", "value", "", "outcome", "key", "adjustment", "", "setting", "option", "key", "value"))
         row = 2
         scales_sheet = self.sheet["scales"]
         for number, (first, last) in self.scale_rows.items():
@@ -457,8 +461,8 @@ class Builder:
     def method_sheet(self) -> None:
         """Settings as the formulas use them, and the effective item weights."""
         ws, defaults = self.ws["_method"], Settings()
-        header_row(ws, ["setting", "value", "", "item", "category", "item weight", "category weight",
-                        "category item sum", "effective weight", "valid"])
+        header_row(ws, self.helper_headers("setting", "value", "", "item", "category", "item_weight", "category_weight",
+                                           "category_item_sum", "effective_weight", "valid"))
         five_first = self.scale_rows[1][0]
         satisfied_cell = self.ref("scales", f"$C${five_first + [g.key for g in labels.GRADES].index(defaults.unmentioned_as)}")
         settings = [
@@ -570,7 +574,7 @@ class Builder:
         for key, helper, defined in (("questionnaire", "_answers", "AnswerCustomer"), ("visits", "_visits", "VisitCustomer")):
             ws = self.ws[helper]
             first_item, last = self.layout[key]
-            header_row(ws, ["key", "customer", "no id", *plan.items, "named"])
+            header_row(ws, [*self.helper_headers("customer_key", "customer_no", "no_id"), *plan.items, *self.helper_headers("named")])
             end_col = col(first_item + len(plan.items) - 1)
             for row in range(2, last + 1):
                 formula(ws, row, 1, fx.row_customer_key(self.ref(key, f"A{row}")))
@@ -591,7 +595,7 @@ class Builder:
         _, last = self.layout["complaints"]
         keys = [c.key for c in labels.COLUMNS["complaints"]]
         outcome = col(keys.index("outcome") + 1)
-        header_row(ws, ["key", "customer", "no id", "adjustment", "blank outcome"])
+        header_row(ws, self.helper_headers("customer_key", "customer_no", "no_id", "adjustment", "blank_outcome"))
         for row in range(2, last + 1):
             formula(ws, row, 1, fx.row_customer_key(self.ref("complaints", f"A{row}")))
             formula(ws, row, 2, fx.customer_number(f"A{row}"))
@@ -607,8 +611,8 @@ class Builder:
 
     # --- per customer ----------------------------------------------------------------------------------
     #: fixed columns of the per-customer sheet, then four item blocks
-    PC_COLUMNS = ("no", "raw key", "key", "respondents", "visits", "complaints", "adjustment", "blank outcomes",
-                  "answered weight", "usable weight", "final or 0", "satisfied")
+    PC_COLUMNS = ("customer_no", "raw_key", "customer_key", "respondents", "visits", "complaints", "adjustment",
+                  "blank_outcomes", "answered_weight", "usable_weight", "final_or_zero", "satisfied")
 
     def pc_col(self, name: str) -> str:
         return col(self.PC_COLUMNS.index(name) + 1)
@@ -622,8 +626,8 @@ class Builder:
     def per_customer_sheet(self) -> None:
         ws, plan = self.ws["_customers"], self.plan
         n_items = len(plan.lines)
-        names = list(self.PC_COLUMNS)
-        for title in ("Q count", "Q mean", "V count", "V value"):
+        names = self.helper_headers(*self.PC_COLUMNS)
+        for title in self.helper_headers("q_count", "q_mean", "v_count", "v_value"):
             names += [f"{title}: {item}" for item in plan.items]
         header_row(ws, names)
         q_mean, _ = self.block(1)
@@ -633,18 +637,18 @@ class Builder:
         first, last = 3, plan.customers + 2
         self.pc_rows = (first, last)
         c = self.pc_col
-        self.name("CustomerNo", "_customers", f"${c('no')}${first}:${c('no')}${last}")
-        self.name("CustomerKeys", "_customers", f"${c('key')}${first}:${c('key')}${last}")
+        self.name("CustomerNo", "_customers", f"${c('customer_no')}${first}:${c('customer_no')}${last}")
+        self.name("CustomerKeys", "_customers", f"${c('customer_key')}${first}:${c('customer_key')}${last}")
         q_first, q_last = self.layout["questionnaire"][1], self.layout["visits"][1]
         answers = lambda j, last_row: self.ref("_answers", f"${col(4 + j)}$2:${col(4 + j)}${last_row}")  # noqa: E731
         visits = lambda j, last_row: self.ref("_visits", f"${col(4 + j)}$2:${col(4 + j)}${last_row}")  # noqa: E731
         results_row = self.results_first_row
         for i in range(plan.customers):
             row = first + i
-            no = f"${c('no')}{row}"
+            no = f"${c('customer_no')}{row}"
             put(ws, row, 1, i + 1)
             formula(ws, row, 2, "=" + fx.customer_key(self.ref("customers", f"$A${i + 2}")))
-            formula(ws, row, 3, fx.unique_key(f"{c('raw key')}{row}", f"${c('raw key')}${first}:{c('raw key')}{row}"))
+            formula(ws, row, 3, fx.unique_key(f"{c('raw_key')}{row}", f"${c('raw_key')}${first}:{c('raw_key')}{row}"))
             formula(ws, row, 4, fx.count_rows("AnswerCustomer", no))
             formula(ws, row, 5, fx.count_rows("VisitCustomer", no))
             formula(ws, row, 6, fx.count_rows("ComplaintCustomer", no))
@@ -694,13 +698,13 @@ class Builder:
         for i in range(plan.customers):
             r = first + i
             pc_row = pc_first + i
-            formula(ws, r, 1, fx.shown_if(pc("key", i), self.ref("customers", f"$A${i + 2}")), border=True)
+            formula(ws, r, 1, fx.shown_if(pc("customer_key", i), self.ref("customers", f"$A${i + 2}")), border=True)
             q_last = self.layout["questionnaire"][1]
             named = col(4 + len(plan.items))
-            formula(ws, r, 2, fx.shown_if(f"A{r}", fx.customer_name(self.ref("customers", f"$B${i + 2}"), pc("no", i),
+            formula(ws, r, 2, fx.shown_if(f"A{r}", fx.customer_name(self.ref("customers", f"$B${i + 2}"), pc("customer_no", i),
                                                self.ref("questionnaire", f"$B$2:$B${q_last}"),
                                                self.ref("_answers", f"${named}$2:${named}${q_last}"))[1:]), border=True)
-            formula(ws, r, 3, fx.questionnaire_score(self.ref("_customers", f"${col(qm_first)}${pc_row}:${col(qm_last)}${pc_row}"), pc("answered weight", i)),
+            formula(ws, r, 3, fx.questionnaire_score(self.ref("_customers", f"${col(qm_first)}${pc_row}:${col(qm_last)}${pc_row}"), pc("answered_weight", i)),
                     fmt=SCORE_FORMAT, border=True)
             formula(ws, r, 4, fx.visit_score(pc("visits", i), self.ref("_customers", f"${col(vv_first)}${pc_row}:${col(vv_last)}${pc_row}")),
                     fmt=SCORE_FORMAT, border=True)
@@ -714,7 +718,7 @@ class Builder:
                 (f'G{r}=""', flag["not_scored"]),
                 (f'{pc("respondents", i)}+{pc("visits", i)}+{pc("complaints", i)}=0', flag["not_surveyed"]),
                 (f'IF(E{r}="",FALSE,AND(ClampOn,OR(E{r}+F{r}<0,E{r}+F{r}>100)))', flag["clamped"]),
-                (f'{pc("blank outcomes", i)}>0', flag["blank_outcome"]),
+                (f'{pc("blank_outcomes", i)}>0', flag["blank_outcome"]),
             ]
             formula(ws, r, 9, fx.flags(parts, f"A{r}"), border=True)
         self.kpi_block(ws, first, last)
@@ -741,10 +745,10 @@ class Builder:
         cell = lambda key: f"$C${row[key]}"  # noqa: E731
         yes, no = say("attained", lang), say("not_attained", lang)
         values = {
-            "customers": f'=SUMPRODUCT(--({pc("key")}<>""))',
+            "customers": f'=SUMPRODUCT(--({pc("customer_key")}<>""))',
             "scored": f"=COUNT({finals})",
             "csi": f'=IF({cell("scored")}>0,AVERAGE({finals}),"")',
-            "csi_weighted": f'=IF(SUM({pc("usable weight")})>0,SUMPRODUCT({pc("usable weight")},{pc("final or 0")})/SUM({pc("usable weight")}),"")',
+            "csi_weighted": f'=IF(SUM({pc("usable_weight")})>0,SUMPRODUCT({pc("usable_weight")},{pc("final_or_zero")})/SUM({pc("usable_weight")}),"")',
             "satisfaction_rate": f'=IF({cell("scored")}>0,SUM({pc("satisfied")})/{cell("scored")},"")',
             "csi_completion": fx.attainment(cell("csi"), "CompletionValue", yes, no),
             "csi_target": fx.attainment(cell("csi"), "TargetValue", yes, no),
@@ -768,8 +772,8 @@ class Builder:
         unlisted = "+".join(
             f'SUMPRODUCT(({column(h, "A", last)}<>"")*({column(h, "B", last)}=0))' for h, last in sheets)
         pc_first, pc_last = self.pc_rows
-        raw = self.ref("_customers", f"${self.pc_col('raw key')}${pc_first}:${self.pc_col('raw key')}${pc_last}")
-        key = self.ref("_customers", f"${self.pc_col('key')}${pc_first}:${self.pc_col('key')}${pc_last}")
+        raw = self.ref("_customers", f"${self.pc_col('raw_key')}${pc_first}:${self.pc_col('raw_key')}${pc_last}")
+        key = self.ref("_customers", f"${self.pc_col('customer_key')}${pc_first}:${self.pc_col('customer_key')}${pc_last}")
         bounds = [fx.bound_name(g.key) for g in labels.GRADES[:-1]]
         values = {
             "bad_answers": f'=COUNTIF({items("_answers", q_last)},"{fx.INVALID}")+COUNTIF({items("_visits", v_last)},"{fx.INVALID}")',

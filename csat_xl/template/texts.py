@@ -25,6 +25,44 @@ HELPER_SHEETS = {
     "customers": Label("customers", "_客户计算", "_PerCustomer"),
 }
 
+#: Column headers of the hidden helper sheets (shown when a user unhides them),
+#: by the key the builder uses.
+HELPER_COLUMNS = {label.key: label for label in (
+    Label("scale", "量表序号", "scale no"),
+    Label("label", "标签", "label"),
+    Label("key", "匹配键", "match key"),
+    Label("value", "分值", "value"),
+    Label("outcome", "处理结果", "outcome"),
+    Label("adjustment", "加减分", "adjustment"),
+    Label("setting", "参数", "setting"),
+    Label("option", "选项", "option"),
+    Label("item", "项目", "item"),
+    Label("category", "类别", "category"),
+    Label("item_weight", "项目权重", "item weight"),
+    Label("category_weight", "类别权重", "category weight"),
+    Label("category_item_sum", "类别内项目权重和", "category item sum"),
+    Label("effective_weight", "有效权重", "effective weight"),
+    Label("valid", "权重有效", "valid"),
+    Label("customer_key", "客户键", "customer key"),
+    Label("customer_no", "客户序号", "customer no"),
+    Label("no_id", "有数据无编号", "data without ID"),
+    Label("named", "有名称的客户序号", "customer no if named"),
+    Label("blank_outcome", "结果空白", "blank outcome"),
+    Label("raw_key", "原始客户键", "raw customer key"),
+    Label("respondents", "受访人数", "respondents"),
+    Label("visits", "走访次数", "visits"),
+    Label("complaints", "投诉条数", "complaints"),
+    Label("blank_outcomes", "结果空白条数", "blank outcomes"),
+    Label("answered_weight", "已答项目权重和", "answered weight"),
+    Label("usable_weight", "计入加权CSI的权重", "weight in weighted CSI"),
+    Label("final_or_zero", "最终得分或0", "final or 0"),
+    Label("satisfied", "满意（1/0）", "satisfied (1/0)"),
+    Label("q_count", "问卷答数", "Q count"),
+    Label("q_mean", "问卷均分", "Q mean"),
+    Label("v_count", "走访评次", "V count"),
+    Label("v_value", "走访分", "V value"),
+)}
+
 #: KPI block of the Results sheet (METHOD.md §9), in display order.
 KPIS = (
     Label("customers", "客户数", "Customers"),
