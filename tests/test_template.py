@@ -392,6 +392,17 @@ def test_recalculated_file_is_still_valid_input(recalculated):
 
 
 @pytest.mark.libreoffice
+def test_filled_template_makes_a_report(recalculated, tmp_path):
+    """csat-xl report accepts a filled, spreadsheet-saved template and leaves it untouched."""
+    _, done, _ = recalculated["reference_zh"]
+    before = done.read_bytes()
+    out = tmp_path / "report.xlsx"
+    result = CliRunner().invoke(app, ["report", str(done), "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert out.exists() and done.read_bytes() == before
+
+
+@pytest.mark.libreoffice
 def test_no_formula_evaluates_to_an_error(recalculated):
     """Every formula of Results and the helper sheets gives a value or a blank, never #DIV/0! etc."""
     from csat_xl.template.texts import HELPER_SHEETS
