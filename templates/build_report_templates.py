@@ -83,6 +83,8 @@ class Look:
             cell.font = self.font(size=11, bold=True)
             cell.border = box
             cell.alignment = Alignment(horizontal="right")
+        elif kind == "chart":
+            pass  # a chart anchor: no border or fill showing around the chart's corner
         elif kind == "note":
             cell.font = self.font(size=10, italic=True, color=GREY)
 
@@ -194,7 +196,7 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
                                            "quadrant", "quadrant_derived"], "p", heading=c("block.stats_ipa"))
     for col in "FG":
         s.sheet.conditional_formatting.add(f"{col}{loop}", CellIsRule(operator="equal", formula=[f'"{c("quadrant.concentrate")}"'], font=red))
-    s.put(loop + 2, 1, "{% chart stats_ipa width=18 height=10 %}")
+    s.put(loop + 2, 1, "{% chart stats_ipa width=18 height=10 %}", "chart")
     s.page_break_before(loop + 24)
     loop = s.table(loop + 24, "stats_expectations", ["scope", "name", "pairs", "perceived", "expected", "cs", "cs_class"], "e",
                    heading=c("block.stats_expectations"))
@@ -241,11 +243,11 @@ def build(lang: str) -> openpyxl.Workbook:
                          "satisfaction_rate", "complaints", "closure_rate"])
     loop = s.table(21, "grades", ["grade", "count", "share"], "g", heading=c("block.grades"))
     s.grade_colours(f"A{loop}", f"$A{loop}")
-    s.put(loop + 2, 1, "{% chart grades width=17 height=7 %}")
+    s.put(loop + 2, 1, "{% chart grades width=17 height=7 %}", "chart")
     s.page_break_before(loop + 19)
     loop = s.table(loop + 19, "categories", ["category", "weight", "mean_questionnaire", "mean_visit", "mean_blended", "weakness"], "k",
                    heading=c("block.categories"))
-    s.put(loop + 2, 1, "{% chart categories width=17 height=7 %}")
+    s.put(loop + 2, 1, "{% chart categories width=17 height=7 %}", "chart")
 
     # --- Customers
     columns = ["rank", "customer_id", "customer_name", "region", "questionnaire", "visit", "preliminary", "adjustment",
@@ -269,7 +271,7 @@ def build(lang: str) -> openpyxl.Workbook:
     s.page_break_before(11)
     loop = s.table(11, "weaknesses", ["weakness_rank", "item", "category", "weight", "mean_blended", "weakness"], "w",
                    heading=c("chart.weakness"))
-    s.put(loop - 1, 8, "{% chart weakness width=13 height=7.5 %}")
+    s.put(loop - 1, 8, "{% chart weakness width=13 height=7.5 %}", "chart")
 
     # --- Complaints
     s = SheetWriter(book, "complaints", look, model, [22, 9, 10, 13, 3, 12])
@@ -280,7 +282,7 @@ def build(lang: str) -> openpyxl.Workbook:
                         for d in COMPLAINT_DIMENSIONS}
     loop = s.table(7, "pareto", ["name", "count", "share", "cumulative_share"], "p", heading=c("block.pareto"),
                    headers={"name": dimension_header["category"]})
-    s.put(7, 6, "{% chart pareto width=15 height=8 %}")
+    s.put(7, 6, "{% chart pareto width=15 height=8 %}", "chart")
     row = loop + 2
     for dimension in COMPLAINT_DIMENSIONS:
         loop = s.table(row, f"complaints_by_{dimension}", ["name", "count", "share", "adjustment"], "d",
@@ -293,7 +295,7 @@ def build(lang: str) -> openpyxl.Workbook:
     s.put(3, 9, "{% sheet_if has_trend %}", "note")
     loop = s.table(4, "periods", ["period", "csi", "csi_delta", "csi_weighted", "satisfaction_rate", "rate_delta", "scored",
                                   "complaints", "file"], "t", heading=c("block.periods"))
-    s.put(loop + 2, 1, "{% chart trend width=18 height=7.5 %}")
+    s.put(loop + 2, 1, "{% chart trend width=18 height=7.5 %}", "chart")
     loop = s.table(loop + 18, "churn", ["customer_id", "customer_name", "consecutive_periods", "history", "latest_final", "grade"],
                    "x", heading=c("block.churn"), wrap=("history",))
     s.grade_colours(f"E{loop}:F{loop}", f"$F{loop}")
