@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -42,6 +42,24 @@ def check_not_input(out: Path, inputs: Iterable[str | os.PathLike], lang: str = 
             raise OutputError(_message("same_as_input", lang, Path(out)))
 
 
+def _new_temp_file(out: Path) -> Path:
+    """A new empty file next to ``out`` with the permissions of any new file.
+
+    ``tempfile.mkstemp`` creates files readable by their owner only (0600),
+    and ``os.replace`` keeps that mode: a report or template saved to a
+    shared folder would be unreadable by colleagues.  Creating the file with
+    mode 0666 lets the user's umask decide, as for any file they save.
+    """
+    for _ in range(100):
+        temp = out.parent / f".{out.stem}.{secrets.token_hex(4)}{out.suffix}.tmp"
+        try:
+            os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            continue
+        return temp
+    raise OutputError(f"{out}: cannot create a temporary file next to it")
+
+
 @contextlib.contextmanager
 def atomic_output(out: str | os.PathLike, inputs: Iterable[str | os.PathLike] = (), lang: str = "en") -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``out``.
@@ -53,9 +71,7 @@ def atomic_output(out: str | os.PathLike, inputs: Iterable[str | os.PathLike] = 
     check_not_input(out, inputs, lang)
     if not out.parent.exists():
         raise OutputError(_message("no_folder", lang, out))
-    handle, name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=out.suffix + ".tmp", dir=out.parent)
-    os.close(handle)
-    temp = Path(name)
+    temp = _new_temp_file(out)
     try:
         yield temp
         try:
