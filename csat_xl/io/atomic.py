@@ -27,6 +27,7 @@ _MESSAGES = {
         "zh": "{out}：文件正被其他程序（Excel？）打开或为只读；请关闭后重试",
     },
     "no_folder": {"en": "{out}: the folder does not exist", "zh": "{out}：文件夹不存在"},
+    "no_temp": {"en": "{out}: cannot create a temporary file in its folder", "zh": "{out}：无法在其文件夹中创建临时文件"},
 }
 
 
@@ -42,7 +43,7 @@ def check_not_input(out: Path, inputs: Iterable[str | os.PathLike], lang: str = 
             raise OutputError(_message("same_as_input", lang, Path(out)))
 
 
-def _new_temp_file(out: Path) -> Path:
+def _new_temp_file(out: Path, lang: str) -> Path:
     """A new empty file next to ``out`` with the permissions of any new file.
 
     ``tempfile.mkstemp`` creates files readable by their owner only (0600),
@@ -57,7 +58,7 @@ def _new_temp_file(out: Path) -> Path:
         except FileExistsError:
             continue
         return temp
-    raise OutputError(f"{out}: cannot create a temporary file next to it")
+    raise OutputError(_message("no_temp", lang, out))
 
 
 @contextlib.contextmanager
@@ -71,7 +72,7 @@ def atomic_output(out: str | os.PathLike, inputs: Iterable[str | os.PathLike] = 
     check_not_input(out, inputs, lang)
     if not out.parent.exists():
         raise OutputError(_message("no_folder", lang, out))
-    temp = _new_temp_file(out)
+    temp = _new_temp_file(out, lang)
     try:
         yield temp
         try:
