@@ -518,6 +518,19 @@ def test_input_help_protection_and_hidden_helpers():
     assert book["指标"]["D2"].protection.locked is False and book["指标"]["C2"].protection.locked
 
 
+def test_scheme_from_workbook_is_the_source_scheme(tmp_path):
+    """--scheme keeps items, categories (also split in two runs), weights, scales and settings."""
+    source = write_custom_source(tmp_path / "source.xlsx")
+    template = write_template(tmp_path / "t.xlsx", lang="en", scheme_source=source, customers=2, rows=2)
+    want, got = read_survey(source), read_survey(template)
+    columns = ["item", "category", "item_weight", "category_weight", "scale", "weight"]
+    # a blank scale is the five-grade scale, which the template names explicitly
+    expected = want.scheme.table[columns].fillna({"scale": want.scales.five.name})
+    assert got.scheme.table[columns].equals(expected)
+    assert got.settings == Settings(**{**want.settings.__dict__, "period": None})
+    assert {s.name: dict(s.values) for s in got.scales.all()} == {s.name: dict(s.values) for s in want.scales.all()}
+
+
 def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):
     source = write_custom_source(tmp_path / "source.xlsx")
     book = build_template("zh", scheme_source=source, customers=2, rows=2)

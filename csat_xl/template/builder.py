@@ -98,7 +98,8 @@ class SchemeLine:
     item: str
     item_weight: float
     scale_no: int  # 1 = five-grade, 2… = custom scales in order
-    first_of_category: bool
+    first_of_category: bool  # holds the category weight
+    starts_run: bool = True  # the category differs from the line above: its name is written
 
 
 @dataclass
@@ -134,16 +135,18 @@ def reference_plan(lang: str) -> list[SchemeLine]:
     lines = []
     for category, weight, items in REFERENCE_SCHEME:
         for i, (item, item_weight) in enumerate(items):
-            lines.append(SchemeLine(category.text(lang), weight, item.text(lang), item_weight, 1, i == 0))
+            lines.append(SchemeLine(category.text(lang), weight, item.text(lang), item_weight, 1, i == 0, i == 0))
     return lines
 
 
-def plan_from_workbook(path: str | os.PathLike, lang: str) -> tuple[list[SchemeLine], dict[str, float], list[Scale], Settings]:
+def plan_from_workbook(path: str | os.PathLike) -> tuple[list[SchemeLine], dict[str, float], list[Scale], Settings]:
     """Scheme, scales and settings of an existing survey workbook.
 
     Only the Scheme, Scales and Settings sheets are read (bad data cells of
     the source do not matter); their errors raise
-    :class:`~csat_xl.findings.InvalidInputError` listing every one.
+    :class:`~csat_xl.findings.InvalidInputError` listing every one.  Item
+    order is kept; a category whose items are not contiguous gets its name
+    again at the start of each run (its weight only once).
     """
     from ..io.readers import read_tables
 
@@ -156,13 +159,14 @@ def plan_from_workbook(path: str | os.PathLike, lang: str) -> tuple[list[SchemeL
     table = survey.scheme.table
     custom = list(survey.scales.custom.values())
     numbers = {scale.name: i + 2 for i, scale in enumerate(custom)}
-    lines, seen = [], set()
+    lines, seen, previous = [], set(), None
     for row in table.itertuples(index=False):
         scale = row.scale if isinstance(row.scale, str) and row.scale else None
         first = row.category not in seen
         seen.add(row.category)
         lines.append(SchemeLine(row.category, float(row.category_weight), row.item, float(row.item_weight),
-                                numbers.get(scale, 1), first))
+                                numbers.get(scale, 1), first, row.category != previous))
+        previous = row.category
     five = {g.key: float(survey.scales.five.values[g.zh]) for g in labels.GRADES}
     return lines, five, custom, survey.settings
 
@@ -318,11 +322,10 @@ class Builder:
         for i, line in enumerate(self.plan.lines):
             row = i + 2
             self.scheme_rows.append(row)
+            put(ws, row, 1, line.category if line.starts_run else None, border=True)
             if line.first_of_category:
-                put(ws, row, 1, line.category, border=True)
                 put(ws, row, 2, line.category_weight, unlocked=True, fill=INPUT_FILL, border=True)
             else:
-                put(ws, row, 1, None, border=True)
                 put(ws, row, 2, None, border=True)
             put(ws, row, 3, line.item, border=True)
             put(ws, row, 4, line.item_weight, unlocked=True, fill=INPUT_FILL, border=True)
@@ -836,7 +839,7 @@ def make_plan(lang: str = "zh", scheme_source: str | os.PathLike | None = None, 
     if scheme_source is None:
         lines, five, custom, settings = reference_plan(lang), {g.key: float(g.value) for g in labels.GRADES}, [], Settings()
     else:
-        lines, five, custom, settings = plan_from_workbook(scheme_source, lang)
+        lines, five, custom, settings = plan_from_workbook(scheme_source)
     return Plan(lang, lines, five, custom, settings, customers, rows, visit_rows or 0, complaint_rows or 0)
 
 
