@@ -217,7 +217,7 @@ def field_service_en() -> Fill:
 def checks_zh() -> Fill:
     """Input ``csat-xl score`` refuses or warns about: the checks must count each problem."""
     return Fill(
-        customers=[["D1"], ["D2"], ["D1"], ["D3"]],
+        customers=[["D1"], ["D2"], ["D1"], ["D3"], [None, "无编号公司"]],
         questionnaire=[
             ["D1", None, None, "满意吗", 150, *([None] * 7)],  # 2 invalid cells
             ["X9", None, None, 80],  # not on the customer list
@@ -420,7 +420,7 @@ def test_no_formula_evaluates_to_an_error(recalculated):
 def test_checks_count_every_problem(recalculated):
     path, done, lang = recalculated["checks_zh"]
     checks = block_values(done, lang, CHECKS, 9)
-    assert checks == {"bad_answers": 3, "bad_outcomes": 1, "missing_ids": 1, "unlisted_ids": 2,
+    assert checks == {"bad_answers": 3, "bad_outcomes": 1, "missing_ids": 2, "unlisted_ids": 2,
                       "duplicate_customers": 1, "bad_weights": 1, "bad_bounds": 1}
     survey, findings = inspect_workbook(path)
     assert survey is None, "csat-xl refuses the same workbook"

@@ -778,10 +778,13 @@ class Builder:
         raw = self.ref("_customers", f"${self.pc_col('raw_key')}${pc_first}:${self.pc_col('raw_key')}${pc_last}")
         key = self.ref("_customers", f"${self.pc_col('customer_key')}${pc_first}:${self.pc_col('customer_key')}${pc_last}")
         bounds = [fx.bound_name(g.key) for g in labels.GRADES[:-1]]
+        customers_last = self.plan.customers + 1
+        others = "+".join(f'({self.ref("customers", f"${letter}$2:${letter}${customers_last}")}<>"")' for letter in "BCD")
+        listed_without_id = f'SUMPRODUCT(({raw}="")*(({others})>0))'
         values = {
             "bad_answers": f'=COUNTIF({items("_answers", q_last)},"{fx.INVALID}")+COUNTIF({items("_visits", v_last)},"{fx.INVALID}")',
             "bad_outcomes": f'=COUNTIF(ComplaintAdjustment,"{fx.INVALID}")',
-            "missing_ids": "=" + "+".join(f'SUM({column(h, "C", last)})' for h, last in sheets),
+            "missing_ids": "=" + "+".join(f'SUM({column(h, "C", last)})' for h, last in sheets) + "+" + listed_without_id,
             "unlisted_ids": "=" + unlisted,
             "duplicate_customers": f'=SUMPRODUCT(({raw}<>"")*({key}=""))',
             "bad_weights": f'=COUNTIF({self.ref("_method", "$J$2:$J$" + str(n + 1))},FALSE)',
