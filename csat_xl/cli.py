@@ -190,6 +190,8 @@ def score(
     previous: Annotated[Optional[Path], typer.Option("--previous", help="With --stats: the previous period's workbook, for the CSI change and whether it is significant. 上期工作簿。")] = None,
     level: Annotated[float, typer.Option("--level", min=0.5, max=0.999, help="With --stats: confidence level. 置信水平。")] = 0.95,
     seed: Annotated[int, typer.Option("--seed", min=0, help="With --stats: bootstrap random seed. 随机种子。")] = 20260101,
+    margin: Annotated[float, typer.Option("--margin", min=0.1, max=50, help="With --stats: margin d (points) of the minimum sample n = (z·σ/d)². 允许误差。")] = 2.0,
+    cs_tolerance: Annotated[float, typer.Option("--cs-tolerance", min=0, max=0.5, help="With --stats: CS within 1 ± this is neutral. CS 持平容差。")] = 0.02,
 ) -> None:
     """Score every customer of WORKBOOK (per-customer results). 计算每个客户的满意度得分。"""
     language = _lang(lang)
@@ -206,7 +208,7 @@ def score(
         before = run_guarded(lambda: read_survey(previous, engine=engine), language)
         print_findings([*before.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
         earlier = score_survey(before)
-    result = cli_stats.compute(scores, earlier, level, seed)
+    result = cli_stats.compute(scores, earlier, level=level, seed=seed, margin=margin, tolerance=cs_tolerance)
     if format is Format.json:
         sys.stdout.write(json.dumps({"customers": customer_json(scores), "statistics": result.to_dict()}, ensure_ascii=False, indent=1) + "\n")
         return

@@ -67,8 +67,10 @@ def _print_fields(title: str, fields: dict[str, Field], keys: Sequence[str], con
     console.print(f"[bold]{title}[/] " + " · ".join(parts), highlight=False)
 
 
-def compute(scores: Scores, previous: Scores | None, level: float, seed: int) -> st.Statistics:
-    return st.analyse(scores, previous, level=level, seed=seed)
+def compute(scores: Scores, previous: Scores | None, **options: Any) -> st.Statistics:
+    """The statistics of ``scores`` (and the CSI change against ``previous``);
+    ``options`` go to :func:`csat_xl.statistics.analyse`."""
+    return st.analyse(scores, previous, **options)
 
 
 def print_statistics(stats: st.Statistics, scores: Scores, lang: str, console: Console,

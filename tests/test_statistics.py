@@ -500,11 +500,13 @@ def test_cli_stats_table_zh_and_csv_en(q2):
     assert table.returncode == 0, table.stderr
     for text in ("统计分析", "置信区间（自助法）", "信度（Cronbach α，按类别）", "重要性–表现分析", "感知 ÷ 期望（CS）", "样本是否足够"):
         assert text in table.stdout
-    csv = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "--stats", "-f", "csv", "--lang", "en", "--level", "0.9", "--seed", "7")
+    csv = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "--stats", "-f", "csv", "--lang", "en", "--level", "0.9", "--seed", "7",
+               "--margin", "5", "--cs-tolerance", "0.2")
     assert csv.returncode == 0, csv.stderr
     assert csv.stdout.splitlines()[0].startswith("Customer ID,") and "Statistics" not in csv.stdout
     assert "Confidence intervals (bootstrap)" in csv.stderr and "Confidence level: 90%" in csv.stderr
-    assert "Random seed: 7" in csv.stderr
+    assert "Random seed: 7" in csv.stderr and "Margin d (points): 5.0" in csv.stderr
+    assert "CS neutral tolerance: 0.20" in csv.stderr and "neutral (meets expectation)" in csv.stderr  # 0.854 within 1 ± 0.2
     bad = _cli("score", SAMPLES / "pvc_2026Q2_zh.xlsx", "--stats", "--level", "95")
     assert bad.returncode == 2
 
