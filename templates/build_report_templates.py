@@ -170,7 +170,7 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
     lang = look.lang
     c = lambda key: caption(key, lang)  # noqa: E731
     red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
-    s = SheetWriter(book, "statistics", look, model, [26, 22, 12, 12, 12, 12, 18, 18], landscape=True)
+    s = SheetWriter(book, "statistics", look, model, [26, 22, 12, 12, 18, 22, 22, 14], landscape=True)
     s.title(f"{c('title.statistics')} {{{{ kpi.period }}}}", generated)
     s.put(3, 1, c("block.stats_settings"), "heading")
     end = s.fields(4, "stats", SETTINGS_KEYS, align="left")
@@ -184,6 +184,8 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
         s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=5)
     for text, font in ((c("stats.no"), red), (c("stats.yes"), green)):
         s.sheet.conditional_formatting.add(f"B{end - 1}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
+    # Reliability (both tables) on its own page: the first page is how sure the scores are.
+    s.page_break_before(end + 1)
     loop = s.table(end + 1, "stats_reliability", ["category", "items_count", "respondents_used", "alpha", "assessment"], "a",
                    heading=c("block.stats_reliability"))
     low = c("reliability.low").split("（")[0].split(" (")[0]
