@@ -680,9 +680,11 @@ def build_report(
     least one, the model has a ``trend`` sheet comparing them with ``survey``
     (:func:`csat_xl.aggregation.compare_periods`).  ``lang`` is ``"zh"`` or
     ``"en"``.  ``generated_at`` defaults to now (local time, no time zone,
-    as Excel shows it).  ``statistics`` adds the Statistics sheet
-    (:func:`csat_xl.report.stats_tables.add_statistics`).  Reading a path may
-    raise :class:`~csat_xl.findings.InvalidInputError` listing every error.
+    as Excel shows it).  ``statistics`` adds the Statistics sheet and the CSI
+    change on Trend (:func:`csat_xl.report.stats_tables.add_statistics`); the
+    shipped templates show them, so ``statistics=False`` is for timing the
+    rest or for templates without them.  Reading a path may raise
+    :class:`~csat_xl.findings.InvalidInputError` listing every error.
     """
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
