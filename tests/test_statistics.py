@@ -14,6 +14,7 @@ import statistics as pystats
 
 import numpy as np
 import pytest
+from hypothesis import given, settings as hsettings, strategies as hst
 
 from builders import ITEMS, REFERENCE_SCHEME, tables, worked_example
 from csat_xl import read_survey, score, summarize
@@ -564,3 +565,23 @@ def test_grade_indices_agree_with_grade_keys():
     assert [None if i < 0 else labels.GRADES[i].key for i in index] == list(keys)
     assert list(keys[:3]) == ["very_satisfied", "very_satisfied", "satisfied"]
     assert settings.grade_indices(scores.reshape(1, -1)).shape == (1, scores.size)  # any shape
+
+
+# --- properties of alpha ---------------------------------------------------------------------------
+_matrices = hst.integers(3, 12).flatmap(
+    lambda n: hst.lists(hst.lists(hst.integers(0, 100), min_size=3, max_size=3), min_size=n, max_size=n))
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(_matrices, hst.lists(hst.integers(-20, 20), min_size=3, max_size=3), hst.floats(0.1, 10))
+def test_alpha_is_invariant_to_item_shifts_and_a_common_scale(rows, shifts, factor):
+    data = np.array(rows, dtype=float)
+    base = st.cronbach_alpha(data)
+    moved = st.cronbach_alpha((data + np.array(shifts)) * factor)
+    if np.isnan(base.alpha):
+        assert np.isnan(moved.alpha)
+    else:
+        assert moved.alpha == pytest.approx(base.alpha, abs=1e-9)
+        assert base.alpha <= 1.0 + 1e-12
+        # alpha if deleted is alpha of the other two items
+        assert base.if_deleted[0] == pytest.approx(st.cronbach_alpha(data[:, 1:]).alpha, abs=1e-9, nan_ok=True)
