@@ -28,7 +28,7 @@ Everything is numpy (no scipy, no GPL code).  The bootstrap draws one matrix
 of resample *counts* per chunk of resamples (``counts[b, i]`` = how often
 customer ``i`` is in resample ``b``), so every statistic that is a ratio of
 sums over customers is one matrix product ``counts @ values`` — all the
-intervals of 20,000 customers with 2,000 resamples take 1–2 s
+intervals of 20,000 customers with 2,000 resamples take under 1 s
 (``benchmarks/bench_statistics.py``, ``docs/performance.md``).  The rules of the method (Q as weighted
 mean, blend, complaint adjustment, grade bounds) are called from the core,
 never rewritten here.
