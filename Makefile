@@ -24,7 +24,7 @@ samples: $(STAMP)
 	$(BIN)/python sample_workbooks/generate.py
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_core.py --repeat 5
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
