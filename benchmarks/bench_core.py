@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +22,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).parent))
 from builders import ITEMS, REFERENCE_SCHEME, tables  # noqa: E402
-from make_data import make_workbook  # noqa: E402
+from make_data import calamine_read_command, make_workbook, timed  # noqa: E402
 
 from csat_xl import Survey, score  # noqa: E402
 from csat_xl.tables import survey_from_tables  # noqa: E402
@@ -44,17 +42,6 @@ def in_memory(rows: int, seed: int = 0) -> float:
     return time.perf_counter() - start
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MiB) of one child process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{cmd} failed")
-    return elapsed, usage.ru_maxrss / 1024
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -63,13 +50,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = make_workbook(Path(tmp) / "big.xlsx", args.responses // 5, args.responses)
-        read = f"from python_calamine import CalamineWorkbook as W; b=W.from_path({str(path)!r}); [b.get_sheet_by_name(n).to_python() for n in b.sheet_names]"
         score_cmd = [sys.executable, "-m", "csat_xl.cli", "score", str(path), "--format", "csv"]
         # Alternate the two commands and keep the best of each: on a shared
         # machine the minimum is the least disturbed measurement.
         reads, scores = [], []
         for _ in range(args.repeat):
-            reads.append(timed([sys.executable, "-c", read]))
+            reads.append(timed(calamine_read_command(path)))
             scores.append(timed(score_cmd))
         t_read, m_read = min(reads)
         t_score, m_score = min(scores)

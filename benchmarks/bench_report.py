@@ -12,26 +12,13 @@ peak memory (max RSS) of the report process.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_data import make_workbook  # noqa: E402
-
-
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall time (s) and peak resident memory (MiB) of one child process."""
-    start = time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{cmd} failed: {child.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+from make_data import calamine_read_command, make_workbook, timed  # noqa: E402
 
 
 def stages(path: Path, out: Path) -> dict[str, float]:
@@ -67,13 +54,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = make_workbook(Path(tmp) / "big.xlsx", args.customers, args.responses)
         out = Path(tmp) / "big_report.xlsx"
-        read = f"from python_calamine import CalamineWorkbook as W; b=W.from_path({str(path)!r}); [b.get_sheet_by_name(n).to_python() for n in b.sheet_names]"
         report = [sys.executable, "-m", "csat_xl.cli", "report", str(path), "-o", str(out), "--lang", "zh"]
         # Alternate the two commands and keep the best of each: on a shared
         # machine the minimum is the least disturbed measurement.
         reads, reports = [], []
         for _ in range(args.repeat):
-            reads.append(timed([sys.executable, "-c", read]))
+            reads.append(timed(calamine_read_command(path)))
             reports.append(timed(report))
         t_read, m_read = min(reads)
         t_report, m_report = min(reports)

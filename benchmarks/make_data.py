@@ -19,7 +19,11 @@ everything is drawn from one seeded generator, so a seed gives the same file.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -88,3 +92,26 @@ def make_workbook(path: Path, customers: int, responses: int, seed: int = 0) -> 
         ])
     book.save(path)
     return path
+
+
+def calamine_read_command(path: Path) -> list[str]:
+    """The baseline of the file benchmarks: python-calamine alone reading
+    every sheet of ``path`` into Python lists, in a fresh process."""
+    code = (f"from python_calamine import CalamineWorkbook as W; b=W.from_path({str(path)!r}); "
+            "[b.get_sheet_by_name(n).to_python() for n in b.sheet_names]")
+    return [sys.executable, "-c", code]
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall time (s) and peak resident memory (MiB, ``wait4``) of one child
+    process; raises with the end of its stderr when it fails
+    (only exit 0 passes)."""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: no deadlock on long stderr
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{cmd} failed: {errors.read().decode(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
