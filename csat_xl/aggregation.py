@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import labels
 from .scoring import Scores, blend, complaint_adjustments
+from .settings import BOUND_TOLERANCE
 
 #: Complaint breakdown dimensions, in report order.
 COMPLAINT_DIMENSIONS = ("outcome", "category", "department", "product", "region")
@@ -72,7 +73,7 @@ def _mean(values: np.ndarray) -> float | None:
 
 
 def _attained(value: float | None, bound: float) -> bool | None:
-    return None if value is None else bool(value >= bound - 1e-9)
+    return None if value is None else bool(value >= bound - BOUND_TOLERANCE)
 
 
 def item_table(scores: Scores) -> pd.DataFrame:
@@ -155,7 +156,7 @@ def summarize(scores: Scores) -> Summary:
     weights = customers["customer_weight"].to_numpy(dtype=np.float64)
     usable = scored & ~np.isnan(weights) & (weights > 0)
     csi_weighted = float(np.average(final[usable], weights=weights[usable])) if usable.any() else None
-    rate = float((final[scored] >= settings.satisfied_bound - 1e-9).mean()) if scored.any() else None
+    rate = float((final[scored] >= settings.satisfied_bound - BOUND_TOLERANCE).mean()) if scored.any() else None
     rate_pct = None if rate is None else rate * 100.0
     attainment = {
         "csi": {"completion": _attained(csi, settings.completion_value), "target": _attained(csi, settings.target_value)},

@@ -23,6 +23,13 @@ def _default_bounds() -> Mapping[str, float]:
     return MappingProxyType({g.key: float(g.lower_bound) for g in labels.GRADES})
 
 
+#: Scores within this distance below a bound count as reaching it (grades,
+#: satisfaction rate, attainment): a score that is exactly 90 on paper may
+#: come out of the weighted sums as 89.99999999999999 in binary floating
+#: point and must still be 很满意.  The templates use the same number.
+BOUND_TOLERANCE = 1e-9
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the method lets a quality department change."""
@@ -61,7 +68,7 @@ class Settings:
         # number of bounds the score does NOT reach → index into keys
         index = np.zeros(scores.shape, dtype=np.int8)
         for bound in bounds:
-            index += scores < bound
+            index += scores < bound - BOUND_TOLERANCE
         index[np.isnan(scores)] = -1
         return index
 

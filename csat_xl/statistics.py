@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from .scoring import Scores, adjust, blend, weighted_mean
+from .settings import BOUND_TOLERANCE
 from .survey import Survey
 
 # --- defaults (documented in docs/statistics.md) ------------------------------------------------
@@ -408,7 +409,7 @@ def uncertainty(scores: Scores, level: float = DEFAULT_LEVEL, resamples: int = D
     w_ok = scored & ~np.isnan(w) & (w > 0)
     w0 = np.where(w_ok, w, 0.0)
     # The satisfaction-rate rule (F ≥ the 满意 lower bound) as in aggregation.summarize.
-    satisfied = scored & (np.where(scored, final, -np.inf) >= settings.satisfied_bound - 1e-9)
+    satisfied = scored & (np.where(scored, final, -np.inf) >= settings.satisfied_bound - BOUND_TOLERANCE)
 
     items = blended_items(scores)
     ids = customers["customer_id"]

@@ -1,5 +1,6 @@
 """METHOD.md §8 worked example, through the parser and through both file readers."""
 
+import numpy as np
 import pytest
 
 from builders import tables, worked_example, write_xlsx
@@ -56,3 +57,13 @@ def test_item_weight_mode_uses_items_as_given():
 
 def test_sample_contains_worked_example(samples):
     _check(read_survey(samples / "pvc_2026Q2_zh.xlsx"))
+
+
+def test_score_a_hair_below_a_bound_reaches_it():
+    """Weighted sums in binary floating point can give 89.99999999999999 for
+    a score that is 90 on paper; it must still be 很满意 (METHOD.md §7)."""
+    from csat_xl.settings import Settings
+
+    settings = Settings()
+    keys = settings.grade_keys(np.array([90 - 1e-12, 70 - 1e-12, 90 - 1e-6, 69.9]))
+    assert list(keys) == ["very_satisfied", "satisfied", "satisfied", "fairly_satisfied"]

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 
+from ..settings import BOUND_TOLERANCE
+
 #: Functions every target spreadsheet has (Excel 2010+, WPS, LibreOffice 7).
 ALLOWED_FUNCTIONS = frozenset({
     "AND", "AVERAGE", "CLEAN", "COUNT", "COUNTA", "COUNTIF", "COUNTIFS", "EXACT", "IF", "IFERROR",
@@ -41,8 +43,8 @@ ALLOWED_FUNCTIONS = frozenset({
 #: Marker of a cell the method cannot read (counted by the checks, red on the input sheet).
 INVALID = "×"
 
-#: Tolerance of the ≥ comparisons against a bound, as in :mod:`csat_xl.aggregation`.
-EPSILON = "1E-9"
+#: Tolerance of the ≥ comparisons against a bound: the engine's own number.
+EPSILON = re.sub(r"E([+-])0+(?=\d)", r"E\1", f"{BOUND_TOLERANCE:.0E}")  # "1E-9"
 
 #: Workbook-level defined names the formulas use.
 NAMES = (
@@ -271,7 +273,7 @@ def grade(final_cell: str, grades: list[tuple[str, str]]) -> str:
     """
     expression = text_literal(grades[-1][1])
     for key, label in reversed(grades[:-1]):
-        expression = f"IF({final_cell}>={bound_name(key)},{text_literal(label)},{expression})"
+        expression = f"IF({final_cell}>={bound_name(key)}-{EPSILON},{text_literal(label)},{expression})"
     return f'=IF({final_cell}="","",{expression})'
 
 
