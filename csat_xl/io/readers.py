@@ -22,6 +22,7 @@ import hashlib
 import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -63,14 +64,37 @@ class CalamineReader(Reader):
     def __init__(self, path):
         super().__init__(path)
         self._book = CalamineWorkbook.from_path(str(self.path))
-        self._errors = _xlsx_error_cells(self.path) if self.path.suffix.lower() in (".xlsx", ".xlsm") else {}
+        # The error scan inflates the sheet XML once more; zlib releases the
+        # GIL while it does, so the scan runs beside calamine's own parsing.
+        self._errors_future = None
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            self._scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csat-xl-errors")
+            self._errors_future = self._scanner.submit(_xlsx_error_cells, self.path)
+
+    @property
+    def _errors(self) -> dict[str, list[tuple[int, int, str]]]:
+        if self._errors_future is None:
+            return {}
+        try:
+            return self._errors_future.result()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise WorkbookReadError(f"{self.path}: not a readable .xlsx workbook ({exc})") from exc
+        finally:
+            self._scanner.shutdown(wait=False)
 
     @property
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
 
     def table(self, name: str) -> Table:
-        rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return self._with_errors(name, self._book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+
+    def tables(self) -> dict[str, Table]:
+        # Every sheet first, then the error cells: the scan finishes meanwhile.
+        raw = {name: self._book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in self.sheet_names}
+        return {name: self._with_errors(name, rows) for name, rows in raw.items()}
+
+    def _with_errors(self, name: str, rows: list[list]) -> Table:
         for row, col, text in self._errors.get(name, ()):
             while len(rows) <= row:
                 rows.append([])
