@@ -10,7 +10,6 @@ omitted optional argument, numbers as floats, dates as serial numbers.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import os
 import subprocess
@@ -19,16 +18,9 @@ from pathlib import Path
 
 import pytest
 
-# xlwings picks its decorators when it is imported: the Office.js ones need
-# these variables (set in this test process only).
-os.environ["XLWINGS_ON_SERVER"] = "true"
-os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
-if "xlwings" in sys.modules and not sys.modules["xlwings"].on_server:  # imported earlier without them
-    for name in [m for m in sys.modules if m.split(".")[0] == "xlwings" or m.startswith("csat_xl.excel")]:
-        del sys.modules[name]
+from officejs_functions import NA, call, cell, rng, value_error  # noqa: F401 - sets the xlwings variables first
 
 import xlwings  # noqa: E402
-import xlwings.server  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 import csat_xl.excel  # noqa: E402
@@ -45,54 +37,9 @@ ROOT = Path(__file__).parent.parent
 SAMPLES = sorted((ROOT / "sample_workbooks").glob("pvc_*.xlsx")) + [ROOT / "sample_workbooks" / "field_service_2026H1_en.xlsx"]
 FUNCTIONS = ("CSAT_SCORES", "CSAT_SCORE", "CSAT_WEIGHTED", "CSAT_VISIT", "CSAT_BLEND", "CSAT_ADJUSTMENT",
              "CSAT_GRADE", "CSAT_WEIGHTS", "CSAT_VERSION")
-NA = {"type": "Error", "errorType": "NotAvailable"}
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
 # --- Office.js payloads ----------------------------------------------------------------
-def cell(value):
-    """A cell value as Office.js sends it."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH).total_seconds() / 86400
-    if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
-
-
-def rng(rows, blank=""):
-    """A range argument: a list of rows (a scalar is a 1×1 range).  Office.js
-    sends blank cells as ``""``; inside range arguments also as ``null``."""
-    if not isinstance(rows, list):
-        rows = [[rows]]
-    width = max(len(r) for r in rows)
-    return [[blank if v is None else cell(v) for v in r] + [blank] * (width - len(r)) for r in rows]
-
-
-def call(func_name, *args):
-    """Call through ``xlwings.server.custom_functions_call``; None = argument omitted."""
-    data = {
-        "func_name": func_name.lower(),
-        "args": [None if a is None else rng(a) for a in args],
-        "caller_address": "[demo.xlsx]Sheet1!A1",
-        "content_language": "zh-CN",
-        "version": xlwings.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-    }
-    return asyncio.run(xlwings.server.custom_functions_call(data, csat_xl.excel))
-
-
-def value_error(func_name, *args) -> str:
-    """The #VALUE! message: xlwings hosts show the raised XlwingsError's text."""
-    with pytest.raises(xlwings.XlwingsError) as info:
-        call(func_name, *args)
-    return str(info.value)
-
-
 @pytest.fixture(scope="module")
 def example():
     return worked_example()

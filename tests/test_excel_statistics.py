@@ -3,51 +3,19 @@ as tests/test_excel_functions.py does for the scoring functions."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 
 import numpy as np
 import pytest
 
-# xlwings picks its decorators when it is imported: the Office.js ones need
-# these variables (set in this test process only).
-os.environ["XLWINGS_ON_SERVER"] = "true"
-os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
-if "xlwings" in sys.modules and not sys.modules["xlwings"].on_server:  # imported earlier without them
-    for name in [m for m in sys.modules if m.split(".")[0] == "xlwings" or m.startswith("csat_xl.excel")]:
-        del sys.modules[name]
+from officejs_functions import NA, call, value_error  # sets the xlwings variables first
 
 import xlwings  # noqa: E402
-import xlwings.server  # noqa: E402
 
 import csat_xl.excel  # noqa: E402
 from csat_xl import statistics as st  # noqa: E402
 
 # Shrout & Fleiss (1979), Table 2 — published alpha (ICC(3,k)) .91; see tests/test_statistics.py.
 SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
-#: #N/A as xlwings hands it to Office.js
-NA = {"type": "Error", "errorType": "NotAvailable"}
-
-
-def rng(rows):
-    """A range as Office.js sends it: rows of cells, "" for blanks, numbers as floats."""
-    if not isinstance(rows, list):
-        rows = [[rows]]
-    return [["" if v is None else (float(v) if isinstance(v, int) else v) for v in r] for r in rows]
-
-
-def call(func_name, *args):
-    data = {
-        "func_name": func_name.lower(),
-        "args": [None if a is None else rng(a) for a in args],
-        "caller_address": "[demo.xlsx]Sheet1!A1",
-        "content_language": "zh-CN",
-        "version": xlwings.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-    }
-    return asyncio.run(xlwings.server.custom_functions_call(data, csat_xl.excel))
 
 
 def one(func_name, *args):
@@ -55,12 +23,6 @@ def one(func_name, *args):
     result = call(func_name, *args)
     assert len(result) == 1 and len(result[0]) == 1, result
     return result[0][0]
-
-
-def value_error(func_name, *args) -> str:
-    with pytest.raises(xlwings.XlwingsError) as info:
-        call(func_name, *args)
-    return str(info.value)
 
 
 def test_meta_describes_both_functions():
