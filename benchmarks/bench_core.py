@@ -22,7 +22,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).parent))
 from builders import ITEMS, REFERENCE_SCHEME, tables  # noqa: E402
-from make_data import calamine_read_command, make_workbook, timed  # noqa: E402
+from make_data import best_against_read, make_workbook  # noqa: E402
 
 from csat_xl import Survey, score  # noqa: E402
 from csat_xl.tables import survey_from_tables  # noqa: E402
@@ -51,14 +51,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = make_workbook(Path(tmp) / "big.xlsx", args.responses // 5, args.responses)
         score_cmd = [sys.executable, "-m", "csat_xl.cli", "score", str(path), "--format", "csv"]
-        # Alternate the two commands and keep the best of each: on a shared
-        # machine the minimum is the least disturbed measurement.
-        reads, scores = [], []
-        for _ in range(args.repeat):
-            reads.append(timed(calamine_read_command(path)))
-            scores.append(timed(score_cmd))
-        t_read, m_read = min(reads)
-        t_score, m_score = min(scores)
+        (t_read, m_read), (t_score, m_score) = best_against_read(path, score_cmd, args.repeat)
         print(f"calamine read of {args.responses:,} responses: best {t_read:.2f} s of {args.repeat} (peak RSS {m_read:.0f} MiB)")
         print(f"csat-xl score: best {t_score:.2f} s = {t_score / t_read:.2f}x the read (peak RSS {m_score:.0f} MiB)")
     # In-process part last: children forked from a parent holding 1M rows

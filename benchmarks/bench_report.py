@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from make_data import calamine_read_command, make_workbook, timed  # noqa: E402
+from make_data import best_against_read, make_workbook  # noqa: E402
 
 
 def stages(path: Path, out: Path) -> dict[str, float]:
@@ -55,14 +55,7 @@ def main() -> None:
         path = make_workbook(Path(tmp) / "big.xlsx", args.customers, args.responses)
         out = Path(tmp) / "big_report.xlsx"
         report = [sys.executable, "-m", "csat_xl.cli", "report", str(path), "-o", str(out), "--lang", "zh"]
-        # Alternate the two commands and keep the best of each: on a shared
-        # machine the minimum is the least disturbed measurement.
-        reads, reports = [], []
-        for _ in range(args.repeat):
-            reads.append(timed(calamine_read_command(path)))
-            reports.append(timed(report))
-        t_read, m_read = min(reads)
-        t_report, m_report = min(reports)
+        (t_read, m_read), (t_report, m_report) = best_against_read(path, report, args.repeat)
         print(f"workbook: {args.customers:,} customers, {args.responses:,} responses, {path.stat().st_size / 2**20:.1f} MiB")
         print(f"calamine read: best {t_read:.2f} s of {args.repeat} (peak RSS {m_read:.0f} MiB)")
         print(f"csat-xl report: best {t_report:.2f} s = {t_report / t_read:.2f}x the read (peak RSS {m_report:.0f} MiB); "

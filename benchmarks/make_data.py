@@ -115,3 +115,14 @@ def timed(cmd: list[str]) -> tuple[float, float]:
             errors.seek(0)
             raise RuntimeError(f"{cmd} failed: {errors.read().decode(errors='replace')[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024
+
+
+def best_against_read(path: Path, cmd: list[str], repeat: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """``((read s, read MiB), (cmd s, cmd MiB))``: the calamine baseline and
+    ``cmd`` run alternately ``repeat`` times, the best run of each kept — on
+    a shared machine the minimum is the least disturbed measurement."""
+    reads, runs = [], []
+    for _ in range(repeat):
+        reads.append(timed(calamine_read_command(path)))
+        runs.append(timed(cmd))
+    return min(reads), min(runs)
