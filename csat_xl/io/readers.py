@@ -22,8 +22,9 @@ import hashlib
 import os
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -37,6 +38,9 @@ except ImportError:  # pragma: no cover - exercised in Pyodide only
     CalamineWorkbook = None
 
 ENGINES = ("calamine", "openpyxl")
+
+#: What opening or scanning a file that is not a workbook raises.
+UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError)
 
 
 class WorkbookReadError(CsatError):
@@ -66,21 +70,21 @@ class CalamineReader(Reader):
         self._book = CalamineWorkbook.from_path(str(self.path))
         # The error scan inflates the sheet XML once more; zlib releases the
         # GIL while it does, so the scan runs beside calamine's own parsing.
-        self._errors_future = None
+        self._errors_future: Future | None = None
         if self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            self._scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csat-xl-errors")
-            self._errors_future = self._scanner.submit(_xlsx_error_cells, self.path)
+            scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csat-xl-errors")
+            self._errors_future = scanner.submit(_xlsx_error_cells, self.path)
+            scanner.shutdown(wait=False)  # no more work for it; the submitted scan goes on
 
-    @property
+    @cached_property
     def _errors(self) -> dict[str, list[tuple[int, int, str]]]:
+        """Cached error cells by sheet (waits for the scan the first time)."""
         if self._errors_future is None:
             return {}
         try:
             return self._errors_future.result()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except UNREADABLE as exc:
             raise WorkbookReadError(f"{self.path}: not a readable .xlsx workbook ({exc})") from exc
-        finally:
-            self._scanner.shutdown(wait=False)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -182,7 +186,7 @@ def open_reader(path: str | os.PathLike, engine: str = "auto") -> Reader:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     try:
         return CalamineReader(path) if engine == "calamine" else OpenpyxlReader(path)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except UNREADABLE as exc:
         raise WorkbookReadError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
     except Exception as exc:  # calamine raises its own error types
         if type(exc).__module__.startswith("python_calamine"):
