@@ -118,8 +118,7 @@ def _fmt(x, digits: int = 2) -> str:
 def result_rows(scores: Scores, lang: str) -> list[dict]:
     rows = []
     for rec in scores.records():
-        grade = labels.GRADE[rec["grade_key"]].text(lang) if rec["grade_key"] else ""
-        rows.append({**rec, "grade_label": grade, "flag_labels": [labels.FLAG[f].text(lang) for f in rec["flags"]]})
+        rows.append({**rec, "grade_label": labels.grade_text(rec["grade_key"], lang) or "", "flag_labels": labels.flag_texts(rec["flags"], lang)})
     return rows
 
 
@@ -129,15 +128,13 @@ def scores_csv(scores: Scores, header: list[str], numeric: tuple[str, ...], lang
     Numbers are unrounded (shortest round-trip form), missing numbers empty.
     """
     c = scores.customers
-    grade_labels = {g.key: g.text(lang) for g in labels.GRADES}
-    flag_labels = {key: flag.text(lang) for key, flag in labels.FLAG.items()}
     frame = pd.DataFrame(
         {
             header[0]: c["customer_id"].to_numpy(dtype=object),
             header[1]: c["customer_name"].to_numpy(dtype=object),
             **{h: c[k].to_numpy(dtype=np.float64) for h, k in zip(header[2:7], numeric)},
-            header[7]: [grade_labels.get(g, "") if isinstance(g, str) else "" for g in c["grade"]],
-            header[8]: [";".join(flag_labels[f] for f in flags) for flags in c["flags"]],
+            header[7]: [labels.grade_text(g, lang) or "" for g in c["grade"]],
+            header[8]: [";".join(labels.flag_texts(flags, lang)) for flags in c["flags"]],
         }
     )
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")

@@ -129,6 +129,12 @@ GRADES = (
     Grade("dissatisfied", "不满意", "dissatisfied", band=(20, 40), value=30, lower_bound=0),
 )
 GRADE = by_key(GRADES)
+
+
+def grade_text(key: object, lang: str) -> str | None:
+    """The label of grade ``key`` in ``lang``; None where there is no grade
+    (None or NaN in a results frame)."""
+    return GRADE[key].text(lang) if isinstance(key, str) and key in GRADE else None
 FIVE_GRADE_SCALE = Label("five_grade", "五级", "five-grade", aliases=("five grade", "5-grade"))
 
 # --- complaint outcomes (METHOD.md §6) ---------------------------------------
@@ -181,6 +187,11 @@ FLAGS = (
     Label("blank_outcome", "投诉结果空白", "blank complaint outcome"),
 )
 FLAG = by_key(FLAGS)
+
+
+def flag_texts(keys, lang: str) -> list[str]:
+    """The labels of flag ``keys`` in ``lang``, in order."""
+    return [FLAG[key].text(lang) for key in keys]
 
 # --- result columns (CLI table, Excel spills, reports) ------------------------
 RESULT_COLUMNS = (

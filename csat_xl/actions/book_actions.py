@@ -150,8 +150,8 @@ def results_layout(scores: Scores, lang: str) -> SheetLayout:
     keys = [c.key for c in labels.RESULT_COLUMNS]
     rows: list[list[Any]] = [[c.text(lang) for c in labels.RESULT_COLUMNS]]
     for rec in scores.records():
-        grade = labels.GRADE[rec["grade_key"]].text(lang) if rec["grade_key"] else None
-        flags = texts.join(lang, (labels.FLAG[f].text(lang) for f in rec["flags"]))
+        grade = labels.grade_text(rec["grade_key"], lang)
+        flags = texts.join(lang, labels.flag_texts(rec["flags"], lang))
         values = {**rec, "grade": grade, "flags": flags or None}
         rows.append([values[k] for k in keys])
     formats = {keys.index(k): SCORE_FORMAT for k in SCORE_COLUMNS}

@@ -200,7 +200,7 @@ def csat_scores(scheme, questionnaire, visits=None, complaints=None, settings=No
         [_id_cell(k) for k in customers_frame["customer_id"]],
         *([excel_value(v) for v in customers_frame[key].to_numpy(dtype=np.float64)]
           for key in ("questionnaire", "visit", "preliminary", "adjustment", "final")),
-        [labels.GRADE[g].text(language) if isinstance(g, str) else None for g in customers_frame["grade"]],
+        [labels.grade_text(g, language) for g in customers_frame["grade"]],
     ]
     return [header, *(list(row) for row in zip(*columns))]
 
@@ -328,7 +328,7 @@ def csat_grade(score, lang=None):
     if problems:
         raise CellError(problems, lang=_message_lang(lang))
     keys = Settings().grade_keys(values.ravel()).reshape(values.shape)
-    out = [[labels.GRADE[k].text(language) if k else None for k in row] for row in keys]
+    out = [[labels.grade_text(k, language) for k in row] for row in keys]
     return out[0][0] if values.size == 1 else out
 
 

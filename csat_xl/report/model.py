@@ -300,11 +300,8 @@ def _result_col(key: str, lang: str, fmt: str | None = None) -> Column:
     return _col(key, lang, fmt, label=labels.RESULT_COLUMN[key].text(lang))
 
 
-def _grade_label(key: Any, lang: str) -> str | None:
-    return labels.GRADE[key].text(lang) if isinstance(key, str) and key in labels.GRADE else None
-
-
-def _grade_style(key: Any) -> str | None:
+def grade_style(key: Any) -> str | None:
+    """The semantic style of a grade key (``grade:很满意``), None without a grade."""
     return f"grade:{labels.GRADE[key].zh}" if isinstance(key, str) and key in labels.GRADE else None
 
 
@@ -339,9 +336,10 @@ def _customers_table(scores: Scores, lang: str) -> Table:
         _col("complaints", lang, "count"),
     ]
     separator = "、" if lang == "zh" else ", "
-    flag_text = {key: separator.join(labels.FLAG[f].text(lang) for f in key) or None for key in set(frame["flags"])}
+    flag_text = {key: separator.join(labels.flag_texts(key, lang)) or None for key in set(frame["flags"])}
+    # Lookup tables, not a call per cell: 20,000 customers.
     grade_text = {g.key: g.text(lang) for g in labels.GRADES}
-    grade_style = {g.key: f"grade:{g.zh}" for g in labels.GRADES}
+    style_of_grade = {g.key: grade_style(g.key) for g in labels.GRADES}
     sorted_frame = frame.iloc[order]
     scored = int((~np.isnan(final)).sum())
     grades = sorted_frame["grade"].tolist()
@@ -359,7 +357,7 @@ def _customers_table(scores: Scores, lang: str) -> Table:
     }
     keys = [c.key for c in columns]
     rows = [dict(zip(keys, row)) for row in zip(*(values[k] for k in keys))]
-    styles = [grade_style.get(g) for g in grades]
+    styles = [style_of_grade.get(g) for g in grades]
     return Table("customers", caption("title.customers", lang), columns, rows, {"grade": styles, "final": styles})
 
 
@@ -403,8 +401,8 @@ def _grades_table(summary: Summary, lang: str) -> Table:
     columns = [_col("grade", lang), _col("count", lang, "count"), _col("share", lang, "percent")]
     rows, styles = [], []
     for key, count, share in summary.grades[["grade", "count", "share"]].itertuples(index=False, name=None):
-        rows.append({"grade": _grade_label(key, lang), "count": int(count), "share": _num(share)})
-        styles.append(_grade_style(key))
+        rows.append({"grade": labels.grade_text(key, lang), "count": int(count), "share": _num(share)})
+        styles.append(grade_style(key))
     return Table("grades", caption("block.grades", lang), columns, rows, {"grade": styles})
 
 
@@ -463,9 +461,9 @@ def _period_tables(summaries: Sequence[Summary], names: Sequence[str], files: Se
         churn_rows.append({
             "customer_id": _text(r["customer_id"]), "customer_name": _text(r["customer_name"]),
             "consecutive_periods": _num(r["consecutive_periods"]), "history": history,
-            "latest_final": _num(r[names[-1]]), "grade": _grade_label(grade_key, lang),
+            "latest_final": _num(r[names[-1]]), "grade": labels.grade_text(grade_key, lang),
         })
-        churn_styles.append(_grade_style(grade_key))
+        churn_styles.append(grade_style(grade_key))
     churn_rows_sorted = sorted(zip(churn_rows, churn_styles), key=lambda p: (-(p[0]["consecutive_periods"] or 0), p[0]["latest_final"] if p[0]["latest_final"] is not None else math.inf))
     return (
         Table("periods", caption("block.periods", lang), columns, rows),
@@ -501,7 +499,7 @@ def _settings_rows(survey: Survey, lang: str) -> list[dict[str, Any]]:
     rows = [
         {"setting": labels.SETTING["weight_mode"].text(lang), "value": mode[s.weight_mode]},
         {"setting": labels.SETTING["visit_share"].text(lang), "value": float(s.visit_share)},
-        {"setting": labels.SETTING["unmentioned_as"].text(lang), "value": labels.GRADE[s.unmentioned_as].text(lang)},
+        {"setting": labels.SETTING["unmentioned_as"].text(lang), "value": labels.grade_text(s.unmentioned_as, lang)},
         {"setting": labels.SETTING["clamp"].text(lang), "value": yes_no["yes" if s.clamp else "no"]},
         {"setting": labels.SETTING["completion_value"].text(lang), "value": float(s.completion_value)},
         {"setting": labels.SETTING["target_value"].text(lang), "value": float(s.target_value)},

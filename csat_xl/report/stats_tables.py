@@ -22,7 +22,7 @@ from .. import labels
 from .. import statistics as st
 from ..scoring import Scores
 from .captions import caption
-from .model import FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table
+from .model import FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table, grade_style
 
 #: Number formats the statistics add to the report's.
 STATS_FORMATS = {
@@ -212,14 +212,13 @@ def _band_flip_table(stats: st.Statistics, lang: str) -> Table:
     at_risk = frame[frame["flip_probability"] > 0].head(MAX_BAND_FLIP_ROWS) if len(frame) else frame
     rows, styles = [], []
     for r in at_risk.to_dict(orient="records"):
-        grade = r["grade"] if isinstance(r["grade"], str) else None
         rows.append({
             "customer_id": _text(r["customer_id"]), "customer_name": _text(r["customer_name"]),
             "respondents_used": int(r["respondents"]), "final": _num(r["final"]),
-            "grade": labels.GRADE[grade].text(lang) if grade else None,
+            "grade": labels.grade_text(r["grade"], lang),
             "final_low": _num(r["low"]), "final_high": _num(r["high"]), "flip_probability": _num(r["flip_probability"]),
         })
-        styles.append(f"grade:{labels.GRADE[grade].zh}" if grade else None)
+        styles.append(grade_style(r["grade"]))
     return Table("stats_band_flip", caption("block.stats_band_flip", lang), columns, rows, {"grade": styles})
 
 

@@ -362,13 +362,12 @@ class Builder:
         ws, lang, s = self.ws["settings"], self.lang, self.plan.settings
         header_row(ws, [c.text(lang) for c in labels.COLUMNS["settings"]])
         text = lambda options, key: next(o.text(lang) for o in options if o.key == key)  # noqa: E731
-        grade_text = lambda key: labels.GRADE[key].text(lang)  # noqa: E731
         rows: list[tuple[str, str, object, dict]] = [
             ("weight_mode", labels.SETTING["weight_mode"].text(lang), text(labels.WEIGHT_MODES, s.weight_mode),
              {"kind": "list", "formula1": '"' + ",".join(o.text(lang) for o in labels.WEIGHT_MODES) + '"'}),
             ("visit_share", labels.SETTING["visit_share"].text(lang), s.visit_share,
              {"kind": "decimal", "formula1": "0", "formula2": "1", "operator": "between"}),
-            ("unmentioned_as", labels.SETTING["unmentioned_as"].text(lang), grade_text(s.unmentioned_as),
+            ("unmentioned_as", labels.SETTING["unmentioned_as"].text(lang), labels.grade_text(s.unmentioned_as, lang),
              {"kind": "list", "formula1": f"{fx.sheet_ref(self.sheet['scales'], '$B${}:$B${}'.format(*self.scale_rows[1]))}"}),
             ("clamp", labels.SETTING["clamp"].text(lang), text(labels.YES_NO, "yes" if s.clamp else "no"),
              {"kind": "list", "formula1": '"' + ",".join(o.text(lang) for o in labels.YES_NO) + '"'}),
