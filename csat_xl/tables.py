@@ -66,13 +66,8 @@ def _blank_mask(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, "", whitespace, NaN); one hash per
     cell, and :func:`is_blank` only once per distinct value."""
     codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-    blank = np.array([_blank_unique(u) for u in uniques] + [True], dtype=bool)
+    blank = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
     return blank[codes]
-
-
-def _blank_unique(value: Any) -> bool:
-    # Inlined fast path for text (nearly every distinct value of a big sheet).
-    return not value.strip() if type(value) is str else is_blank(value)
 
 
 @dataclass

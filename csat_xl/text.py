@@ -42,10 +42,10 @@ def match_key(text: Any) -> str:
 
 def is_blank(value: Any) -> bool:
     """True for an empty cell: ``None``, ``""`` (Office.js), whitespace, NaN."""
+    if isinstance(value, str):  # first: nearly every distinct value of a big sheet
+        return not value.strip()
     if value is None:
         return True
-    if isinstance(value, str):
-        return not value.strip()
     if isinstance(value, float):
         return math.isnan(value)
     return False
@@ -75,29 +75,27 @@ _INTEGRAL_TEXT = re.compile(r"[+-]?\d+\.0+")
 
 def customer_key(value: Any) -> str | None:
     """Canonical customer ID: ``1001``, ``1001.0`` and ``"1001"`` are one customer."""
-    if isinstance(value, str) and value.isascii():
-        # Fast path (most IDs): NFKC leaves ASCII unchanged, so trimming is all.
-        text = value.strip()
-        if not text:
+    if isinstance(value, str):
+        if not value.strip():
             return None
-        return text.split(".")[0] if "." in text and _INTEGRAL_TEXT.fullmatch(text) else text
-    if is_blank(value):
+        # NFKC is the identity on ASCII (most IDs): trimming is all they need.
+        text = value.strip() if value.isascii() else normalize(value)
+    elif is_blank(value):
         return None
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return str(value)
-    if isinstance(value, float) and value.is_integer():
+    elif isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):
         return repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, datetime):
+    elif isinstance(value, datetime):
         return value.isoformat(sep=" ")
-    if isinstance(value, date):
+    elif isinstance(value, date):
         return value.isoformat()
-    text = normalize(str(value))
+    else:
+        text = normalize(str(value))
     # "1001.0" typed as text is still customer 1001.
-    if _INTEGRAL_TEXT.fullmatch(text):
-        return text.split(".")[0]
-    return text
+    return text.split(".")[0] if "." in text and _INTEGRAL_TEXT.fullmatch(text) else text
 
 
 def display(value: Any) -> str:
