@@ -12,8 +12,7 @@ pandas/numpy; :mod:`csat_xl.io`, the report and template builders, the CLI and
 :mod:`csat_xl.excel` are thin rims around it.
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
+from ._version import __version__
 from .aggregation import Comparison, Summary, compare_periods, summarize
 from .findings import CsatError, Finding, InvalidInputError, OutputError
 from .io import inspect_workbook, read_survey
@@ -21,11 +20,6 @@ from .scheme import Scheme, SchemeRow
 from .scoring import Scores, score
 from .settings import Settings
 from .survey import Survey
-
-try:
-    __version__ = _version("csat-xl")
-except PackageNotFoundError:  # running from a source tree (e.g. xlwings Lite)
-    __version__ = "0.1.0"
 
 __all__ = [
     "Comparison",
