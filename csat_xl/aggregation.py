@@ -138,25 +138,38 @@ def complaint_tables(scores: Scores) -> tuple[dict[str, pd.DataFrame], pd.DataFr
     return tables, pareto, closure
 
 
+def headline(customers: pd.DataFrame, settings) -> dict[str, object]:
+    """CSI, customer-weighted CSI, satisfaction rate and grade counts of a set
+    of customers (rows of :attr:`Scores.customers`): the period's headline
+    and, for a subset, a customer group's (:mod:`csat_xl.analyses.groups`)."""
+    final = customers["final"].to_numpy(dtype=np.float64)
+    scored = ~np.isnan(final)
+    weights = customers["customer_weight"].to_numpy(dtype=np.float64)
+    usable = scored & ~np.isnan(weights) & (weights > 0)
+    grade_counts = customers["grade"].value_counts()
+    return {
+        "scored": int(scored.sum()),
+        "csi": _mean(final),
+        "csi_weighted": float(np.average(final[usable], weights=weights[usable])) if usable.any() else None,
+        "satisfaction_rate": float((final[scored] >= settings.satisfied_bound - BOUND_TOLERANCE).mean()) if scored.any() else None,
+        "grades": {g.key: int(grade_counts.get(g.key, 0)) for g in labels.GRADES},
+    }
+
+
 def summarize(scores: Scores) -> Summary:
     """Organisation-level figures of one period (METHOD.md §9)."""
     settings = scores.survey.settings
     customers = scores.customers
-    final = customers["final"].to_numpy(dtype=np.float64)
-    scored = ~np.isnan(final)
+    figures = headline(customers, settings)
     flags = customers["flags"]
     counts = {
         "customers": int(len(customers)),
-        "scored": int(scored.sum()),
+        "scored": figures["scored"],
         "not_surveyed": int(flags.map(lambda f: "not_surveyed" in f).sum()),
         "not_visited": int(flags.map(lambda f: "not_visited" in f).sum()),
         "no_questionnaire": int(flags.map(lambda f: "no_questionnaire" in f).sum()),
     }
-    csi = _mean(final)
-    weights = customers["customer_weight"].to_numpy(dtype=np.float64)
-    usable = scored & ~np.isnan(weights) & (weights > 0)
-    csi_weighted = float(np.average(final[usable], weights=weights[usable])) if usable.any() else None
-    rate = float((final[scored] >= settings.satisfied_bound - BOUND_TOLERANCE).mean()) if scored.any() else None
+    csi, csi_weighted, rate = figures["csi"], figures["csi_weighted"], figures["satisfaction_rate"]
     rate_pct = None if rate is None else rate * 100.0
     attainment = {
         "csi": {"completion": _attained(csi, settings.completion_value), "target": _attained(csi, settings.target_value)},
@@ -165,10 +178,8 @@ def summarize(scores: Scores) -> Summary:
             "target": _attained(rate_pct, settings.target_value),
         },
     }
-    grade_counts = customers["grade"].value_counts()
-    grades = pd.DataFrame({"grade": [g.key for g in labels.GRADES]})
-    grades["count"] = grades["grade"].map(grade_counts).fillna(0).astype(int)
-    grades["share"] = grades["count"] / max(int(scored.sum()), 1)
+    grades = pd.DataFrame({"grade": list(figures["grades"]), "count": list(figures["grades"].values())})
+    grades["share"] = grades["count"] / max(figures["scored"], 1)
     items = item_table(scores)
     categories = category_table(scores, items)
     complaints, pareto, closure = complaint_tables(scores)

@@ -189,13 +189,34 @@ def score(
     seed: Annotated[int, typer.Option("--seed", min=0, help="With --stats: bootstrap random seed. 随机种子。")] = 20260101,
     margin: Annotated[float, typer.Option("--margin", min=0.1, max=50, help="With --stats: margin d (points) of the minimum sample n = (z·σ/d)². 允许误差。")] = 2.0,
     cs_tolerance: Annotated[float, typer.Option("--cs-tolerance", min=0, max=0.5, help="With --stats: CS within 1 ± this is neutral. CS 持平容差。")] = 0.02,
+    by: Annotated[Optional[list[str]], typer.Option("--by", help="Results per customer group: a column of the Customers sheet (区域, 客户类型 …); repeat for several. 按客户分组（客户表的列）。")] = None,
 ) -> None:
     """Score every customer of WORKBOOK (per-customer results). 计算每个客户的满意度得分。"""
     language = _lang(lang)
     survey = run_guarded(lambda: read_survey(workbook, engine=engine), language)
     scores = score_survey(survey)
     print_findings([*survey.findings, *scores.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
+    groups = None
+    if by:
+        from . import cli_groups
+        from .analyses.groups import UnknownGroupColumnError
+
+        try:
+            groups = cli_groups.compute(scores, by)
+        except UnknownGroupColumnError as exc:
+            raise typer.BadParameter(t("unknown_group_column", language, name=exc.name,
+                                       available=", ".join(exc.available) or "—"), param_hint="--by") from None
+        if not stats and format is not Format.json:
+            if format is Format.csv:
+                sys.stdout.write(cli_groups.groups_csv(groups, language))
+            else:
+                cli_groups.print_groups(groups, language, stdout)
+            return
     if not stats:
+        if groups is not None:
+            sys.stdout.write(json.dumps({"customers": customer_json(scores), "groups": groups.records(language)},
+                                        ensure_ascii=False, indent=1) + "\n")
+            return
         print_scores(scores, format, language, workbook.name)
         return
     from . import cli_stats  # only --stats pays for importing the statistics and report modules
@@ -207,9 +228,15 @@ def score(
         earlier = score_survey(before)
     result = cli_stats.compute(scores, earlier, level=level, seed=seed, margin=margin, tolerance=cs_tolerance)
     if format is Format.json:
-        sys.stdout.write(json.dumps({"customers": customer_json(scores), "statistics": result.to_dict()}, ensure_ascii=False, indent=1) + "\n")
+        grouped = {"groups": groups.records(language)} if groups is not None else {}
+        sys.stdout.write(json.dumps({"customers": customer_json(scores), **grouped, "statistics": result.to_dict()}, ensure_ascii=False, indent=1) + "\n")
         return
-    print_scores(scores, format, language, workbook.name)
+    if groups is None:
+        print_scores(scores, format, language, workbook.name)
+    elif format is Format.csv:
+        sys.stdout.write(cli_groups.groups_csv(groups, language))
+    else:
+        cli_groups.print_groups(groups, language, stdout)
     cli_stats.print_statistics(result, scores, language, stdout if format is Format.table else stderr,
                                previous_name=(earlier.survey.settings.period or previous.name) if previous else None,
                                period_name=survey.settings.period or workbook.name)

@@ -35,6 +35,7 @@ UI: dict[str, dict[str, str]] = {
     "report_reading": {"en": "Reading {path}", "zh": "读取 {path}"},
     "report_building": {"en": "Scoring and summarising", "zh": "计算与汇总"},
     "report_rendering": {"en": "Filling the template", "zh": "填写模板"},
+    "unknown_group_column": {"en": "{name} is not a column of the Customers sheet; group columns: {available}", "zh": "{name} 不是客户表中的列；可用的分组列：{available}"},
     "report_saving": {"en": "Saving the workbook", "zh": "保存工作簿"},
 }
 

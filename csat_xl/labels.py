@@ -162,6 +162,10 @@ SETTINGS = (
     Label("completion_value", "完成值", "completion value"),
     Label("target_value", "目标值", "target value"),
     Label("period", "期间", "period"),
+    # ANALYSES.md §1 and §4 (issue 13)
+    Label("min_group_size", "最小分组", "minimum group size"),
+    Label("churn_periods", "流失预警期数", "churn periods"),
+    Label("churn_grade", "流失预警等级", "churn grade"),
 )
 SETTING = by_key(SETTINGS)
 #: Prefixed setting families: one row per outcome / grade.
@@ -206,6 +210,13 @@ RESULT_COLUMNS = (
     Label("flags", "标记", "Flags"),
 )
 RESULT_COLUMN = by_key(RESULT_COLUMNS)
+
+#: 客户 / Customers 状态 / Status (ANALYSES.md §4): not a group column, the churn record.
+CUSTOMER_STATUS = Label("status", "状态", "Status", aliases=("客户状态", "customer status"))
+CUSTOMER_STATUSES = (
+    Label("active", "在用", "active", aliases=("在网", "正常", "合作中")),
+    Label("lost", "流失", "lost", aliases=("已流失", "churned")),
+)
 
 SEVERITIES = (
     Label("error", "错误", "error"),

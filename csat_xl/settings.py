@@ -43,6 +43,11 @@ class Settings:
     period: str | None = None
     complaint_adjustments: Mapping[str, float] = field(default_factory=_default_adjustments)
     grade_bounds: Mapping[str, float] = field(default_factory=_default_bounds)
+    #: groups with fewer scored customers show no figures (ANALYSES.md §1)
+    min_group_size: int = 5
+    #: churn rule: this many consecutive periods at or below ``churn_grade`` (ANALYSES.md §4)
+    churn_periods: int = 2
+    churn_grade: str = "fairly_satisfied"
 
     def __post_init__(self) -> None:
         if self.weight_mode not in ("category", "item"):
@@ -51,11 +56,24 @@ class Settings:
             raise ValueError(f"visit_share must be within 0–1, not {self.visit_share!r}")
         if self.unmentioned_as not in labels.GRADE:
             raise ValueError(f"unmentioned_as must be a grade key, not {self.unmentioned_as!r}")
+        if self.min_group_size < 1 or self.churn_periods < 1:
+            raise ValueError("min_group_size and churn_periods must be at least 1")
+        if self.churn_grade not in labels.GRADE:
+            raise ValueError(f"churn_grade must be a grade key, not {self.churn_grade!r}")
 
     @property
     def satisfied_bound(self) -> float:
         """Lower bound of 满意: the satisfaction-rate threshold (METHOD.md §9)."""
         return self.grade_bounds["satisfied"]
+
+    @property
+    def churn_bound(self) -> float:
+        """A final score below this is at or below the churn grade: the lower
+        bound of the grade just above it (default 比较满意 → the 满意 bound).
+        With the best grade as churn grade every scored customer qualifies."""
+        keys = [g.key for g in labels.GRADES]
+        index = keys.index(self.churn_grade)
+        return float("inf") if index == 0 else self.grade_bounds[keys[index - 1]]
 
     def grade_indices(self, scores: np.ndarray) -> np.ndarray:
         """Index into :data:`labels.GRADES` per score (0 = 很满意), −1 for NaN;

@@ -317,7 +317,7 @@ class Interval:
                 "level": self.level, "resamples": self.resamples, "seed": self.seed, "n": self.n, "method": self.method}
 
 
-def _percentiles(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+def percentile_bounds(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bounds per column, ignoring resamples where the statistic is undefined."""
     tail = (1.0 - level) / 2.0
     draws = np.atleast_2d(draws)
@@ -351,7 +351,7 @@ def bootstrap_mean(values, level: float = DEFAULT_LEVEL, resamples: int = DEFAUL
     if n < 2:
         return Interval(estimate, float("nan"), float("nan"), level, resamples, seed, n)
     sums = bootstrap_sums(np.column_stack([w * values, w]), resamples, seed)
-    low, high = _percentiles(sums[:, :1] / sums[:, 1:], level)
+    low, high = percentile_bounds(sums[:, :1] / sums[:, 1:], level)
     return Interval(estimate, float(low[0]), float(high[0]), level, resamples, seed, n)
 
 
@@ -427,13 +427,13 @@ def uncertainty(scores: Scores, level: float = DEFAULT_LEVEL, resamples: int = D
             weighted = sums[:, 2] / sums[:, 3]
             rate = sums[:, 4] / sums[:, 1]
             item_means = sums[:, base:base + m] / sums[:, base + m:base + 2 * m]
-        cats = _category_means(scores, item_means)
+        cats = category_means(scores, item_means)
         return np.column_stack([csi, weighted, rate, cats])
 
     estimate = measures(matrix.sum(axis=0)[None, :])[0]
     if n_units >= 2:
         draws = measures(bootstrap_sums(matrix, resamples, seed))
-        low, high = _percentiles(draws, level)
+        low, high = percentile_bounds(draws, level)
     else:
         low = high = np.full(estimate.shape, np.nan)
     category_names = list(scores.survey.scheme.category_table()["category"])
@@ -454,7 +454,7 @@ def _category_columns(scores: Scores, category: str) -> np.ndarray:
     return (table["category"] == category).to_numpy()
 
 
-def _category_means(scores: Scores, item_means: np.ndarray) -> np.ndarray:
+def category_means(scores: Scores, item_means: np.ndarray) -> np.ndarray:
     """Category means per row of ``item_means`` (rows × items): the effective-weight
     average over the items that have a mean (as aggregation.category_table)."""
     table = scores.survey.scheme.table
@@ -835,20 +835,27 @@ class PeriodDifference:
 def compare_csi(current: Scores, previous: Scores, level: float = DEFAULT_LEVEL,
                 resamples: int = DEFAULT_RESAMPLES, seed: int | None = DEFAULT_SEED) -> PeriodDifference:
     """The CSI difference between two periods and whether it is significant."""
+    return mean_difference(*(s.customers["final"].to_numpy(dtype=np.float64) for s in (current, previous)),
+                           level=level, resamples=resamples, seed=seed)
+
+
+def mean_difference(first, second, level: float = DEFAULT_LEVEL, resamples: int = DEFAULT_RESAMPLES,
+                    seed: int | None = DEFAULT_SEED) -> PeriodDifference:
+    """mean(first) − mean(second) of two independent samples (NaN left out)
+    with a percentile-bootstrap interval: two periods, or a customer group
+    and the rest of the customers (:mod:`csat_xl.analyses.groups`)."""
     _check_level(level)
     nan = float("nan")
-    finals = []
-    for scores in (current, previous):
-        final = scores.customers["final"].to_numpy(dtype=np.float64)
-        finals.append(final[~np.isnan(final)])
+    finals = [np.asarray(f, dtype=np.float64) for f in (first, second)]
+    finals = [f[~np.isnan(f)] for f in finals]
     means = [float(f.mean()) if f.size else nan for f in finals]
     difference = means[0] - means[1]
     if min(f.size for f in finals) < 2:
         return PeriodDifference(means[0], means[1], difference, nan, nan, level, resamples, seed, None)
-    # Independent child seeds: the two periods never share random numbers.
+    # Independent child seeds: the two samples never share random numbers.
     seeds = np.random.SeedSequence(seed).spawn(2)
     draws = [bootstrap_sums(f, resamples, s)[:, 0] / f.size for f, s in zip(finals, seeds)]
-    low, high = _percentiles((draws[0] - draws[1])[:, None], level)
+    low, high = percentile_bounds((draws[0] - draws[1])[:, None], level)
     significant = bool(low[0] > 0 or high[0] < 0)
     return PeriodDifference(means[0], means[1], difference, float(low[0]), float(high[0]), level, resamples, seed, significant)
 

@@ -319,6 +319,14 @@ def parse_settings(sheet: Sheet | None, findings: list[Finding]) -> Settings:
                 bad("0–100")
         elif setting == "period":
             values["period"] = customer_key(raw_value)
+        elif setting in ("min_group_size", "churn_periods"):
+            if number is not None and number >= 1 and float(number).is_integer():
+                values[setting] = int(number)
+            else:
+                bad("1, 2, 3 …")
+        elif setting == "churn_grade":
+            grade = grade_key_of(raw_value)
+            values["churn_grade"] = grade if grade else bad(_accepted(labels.GRADES))
         elif setting.startswith("complaint:"):
             if number is not None:
                 adjustments[setting.split(":", 1)[1]] = number

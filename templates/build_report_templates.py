@@ -216,6 +216,46 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
     s.put(loop + 1, 1, f"{{{{ '' if stats_band_flip else '{c('section.stats_no_band_flip')}' }}}}", "note")
 
 
+def groups_sheet(book, look: Look, model, generated: str) -> None:
+    """The 分组 / Groups sheet (issue 13, ANALYSES.md §1): per group column a
+    section of groups with CSI ± interval, weighted CSI, rate, difference from
+    the rest and grade counts; the CSI chart with error bars; category means.
+    Heading rows (a group column's name) bold on a light fill, suppressed
+    groups grey — both by conditional formatting, as rows vary per workbook."""
+    lang = look.lang
+    c = lambda key: caption(key, lang)  # noqa: E731
+    widths = [18, 9, 9, 9, 9, 10, 11, 12, 10, 9, 9, 9, 10, 9, 30]
+    s = SheetWriter(book, "groups", look, model, widths, landscape=True)
+    s.title(f"{c('title.groups')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 1, "{{ group_info.note }}", "note")
+    s.put(3, 15, "{% sheet_if groups %}", "note")
+    grade_columns = [f"grade_{g.key}" for g in labels.GRADES]
+    columns = ["group", "customers", "customers_scored", "csi", "csi_half_width", "csi_weighted", "satisfaction_rate",
+               "difference", "differs", *grade_columns, "note"]
+    loop = s.table(4, "groups", columns, "g", heading=c("block.groups"), wrap=("note",))
+    last = get_column_letter(len(columns))
+    s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
+    heading_fill = PatternFill("solid", start_color=LIGHT, end_color=LIGHT)
+    grey_fill = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
+    s.sheet.conditional_formatting.add(f"A{loop}:{last}{loop}", FormulaRule(
+        formula=[f'AND($A{loop}<>"",$B{loop}="")'], font=Font(bold=True, color=NAVY), fill=heading_fill))
+    s.sheet.conditional_formatting.add(f"A{loop}:{last}{loop}", FormulaRule(
+        formula=[f'$O{loop}<>""'], font=Font(color=GREY), fill=grey_fill))
+    s.sheet.conditional_formatting.add(f"I{loop}", CellIsRule(operator="equal", formula=[f'"{c("significant.yes")}"'],
+                                                              font=Font(bold=True)))
+    s.put(loop + 2, 1, "{% chart groups width=24 height=8 %}", "chart")
+    s.page_break_before(loop + 20)
+    loop = s.table(loop + 20, "group_categories", ["group", "category", "mean", "difference_all", "note"], "k",
+                   heading=c("block.group_categories"), wrap=("note",))
+    s.sheet.conditional_formatting.add(f"A{loop}:E{loop}", FormulaRule(
+        formula=[f'AND($A{loop}<>"",$B{loop}="",$E{loop}="")'], font=Font(bold=True, color=NAVY), fill=heading_fill))
+    s.sheet.conditional_formatting.add(f"A{loop}:E{loop}", FormulaRule(
+        formula=[f'$E{loop}<>""'], font=Font(color=GREY), fill=grey_fill))
+    for rule in (CellIsRule(operator="lessThan", formula=["0"], font=Font(color="9C0006")),
+                 CellIsRule(operator="greaterThan", formula=["0"], font=Font(color="006100"))):
+        s.sheet.conditional_formatting.add(f"D{loop}", rule)
+
+
 def build(lang: str) -> openpyxl.Workbook:
     model = build_report(SAMPLE, lang=lang)
     c = lambda key: caption(key, lang)  # noqa: E731
@@ -274,6 +314,9 @@ def build(lang: str) -> openpyxl.Workbook:
     loop = s.table(11, "weaknesses", ["weakness_rank", "item", "category", "weight", "mean_blended", "weakness"], "w",
                    heading=c("chart.weakness"))
     s.put(loop - 1, 8, "{% chart weakness width=13 height=7.5 %}", "chart")
+
+    # --- Groups (issue 13)
+    groups_sheet(book, look, model, generated)
 
     # --- Complaints
     s = SheetWriter(book, "complaints", look, model, [22, 9, 10, 13, 3, 12])

@@ -21,6 +21,7 @@ from .functions import (
     csat_weighted,
     csat_weights,
 )
+from .groups import csat_groups
 from .statistics import csat_alpha, csat_ci
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "csat_blend",
     "csat_ci",
     "csat_grade",
+    "csat_groups",
     "csat_score",
     "csat_scores",
     "csat_version",

@@ -62,6 +62,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{name}: {value} is not a number within {low}–{high}",
         "zh": "{name}：{value} 不是 {low}–{high} 之间的数字",
     },
+    "unknown_group_column": {
+        "en": "{name} is not a group column of the Customers table; group columns: {accepted}",
+        "zh": "{name} 不是客户表的分组列；可用的分组列：{accepted}",
+    },
     "more": {"en": "and {n} more error(s)", "zh": "另有 {n} 个错误"},
     "unexpected": {
         "en": "unexpected failure ({reason}); please report it with the workbook",

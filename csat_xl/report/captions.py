@@ -126,7 +126,9 @@ CAPTIONS: dict[str, dict[str, str]] = {
 # The statistics' captions (issue 7) keep their own table; on a clash the report's win.
 from .stats_captions import STATS_CAPTIONS  # noqa: E402
 
-for _key, _text in STATS_CAPTIONS.items():
+from .group_captions import GROUP_CAPTIONS  # noqa: E402
+
+for _key, _text in {**STATS_CAPTIONS, **GROUP_CAPTIONS}.items():
     CAPTIONS.setdefault(_key, _text)
 
 

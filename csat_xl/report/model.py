@@ -197,6 +197,8 @@ class Series:
     kind: str = "bar"
     secondary: bool = False
     number_format: str | None = None
+    #: column of a ± half-width drawn as error bars around each bar (None: none)
+    error: str | None = None
 
 
 @dataclass
@@ -740,4 +742,7 @@ def build_report(
         from .stats_tables import add_statistics
 
         add_statistics(model, all_scores[-1], list(zip(names[:-1], all_scores[:-1])), period=names[-1])
+    from .group_tables import add_groups  # 分组 / Groups sheet (issue 13, ANALYSES.md §1)
+
+    add_groups(model, all_scores[-1])
     return model

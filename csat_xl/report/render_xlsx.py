@@ -74,7 +74,11 @@ from jinja2.sandbox import SandboxedEnvironment
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import NumDataSource, NumRef
+from openpyxl.chart.error_bar import ErrorBars
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.drawing.line import LineProperties
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.formatting import ConditionalFormattingList
@@ -637,6 +641,15 @@ def _reference(source: _Rendered, column: str) -> Reference:
     return Reference(source.sheet, min_col=col, max_col=col, min_row=source.first_row, max_row=source.first_row + source.rows - 1)
 
 
+def _error_bars(source: _Rendered, column: str) -> ErrorBars:
+    """± the values of ``column`` around each bar (the interval's half-width)."""
+    ref = _reference(source, column)
+    values = NumDataSource(numRef=NumRef(f=str(ref)))
+    bars = ErrorBars(errDir="y", errBarType="both", errValType="cust", noEndCap=False, plus=values, minus=values)
+    bars.spPr = GraphicalProperties(ln=LineProperties(solidFill="404040", w=12700))
+    return bars
+
+
 def _build_chart(spec: Chart, source: _Rendered, model: ReportModel):
     if spec.kind == "scatter":  # the importance–performance matrix (issue 7)
         from .stats_charts import scatter_chart
@@ -654,11 +667,15 @@ def _build_chart(spec: Chart, source: _Rendered, model: ReportModel):
         bars.series[-1].tx = SeriesLabel(v=s.label)
         bars.series[-1].graphicalProperties.solidFill = CHART_COLORS["bar"]
         bars.series[-1].graphicalProperties.line.solidFill = CHART_COLORS["bar"]
+        if s.error and s.error in source.columns:
+            bars.series[-1].errBars = _error_bars(source, s.error)
     bars.set_categories(_reference(source, spec.category))
     bars.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False, showPercent=False)
     bars.dataLabels.numFmt = bar_series[0].number_format if bar_series else None
     bars.y_axis.number_format = bar_series[0].number_format if bar_series else "General"
     bars.y_axis.majorGridlines = None
+    # Bars are lengths: a value axis cut above 0 turns 78.8 vs 80.2 into a landslide.
+    bars.y_axis.scaling.min = 0
     # openpyxl ≥ 3.1 hides axes unless told otherwise.
     bars.x_axis.delete = False
     bars.y_axis.delete = False
