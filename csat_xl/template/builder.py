@@ -376,6 +376,13 @@ class Builder:
             ("target_value", labels.SETTING["target_value"].text(lang), s.target_value,
              {"kind": "decimal", "formula1": "0", "formula2": "100", "operator": "between"}),
             ("period", labels.SETTING["period"].text(lang), None, {}),
+            # ANALYSES.md §1 and §4 (issue 13): groups and the churn rule
+            ("min_group_size", labels.SETTING["min_group_size"].text(lang), s.min_group_size,
+             {"kind": "whole", "formula1": "1", "formula2": "100000", "operator": "between"}),
+            ("churn_periods", labels.SETTING["churn_periods"].text(lang), s.churn_periods,
+             {"kind": "whole", "formula1": "1", "formula2": "100", "operator": "between"}),
+            ("churn_grade", labels.SETTING["churn_grade"].text(lang), labels.grade_text(s.churn_grade, lang),
+             {"kind": "list", "formula1": '"' + ",".join(g.text(lang) for g in labels.GRADES) + '"'}),
         ]
         prefix = labels.COMPLAINT_SETTING_PREFIX.text(lang)
         for outcome in labels.OUTCOMES:

@@ -149,6 +149,9 @@ SETTING_PROMPTS: dict[str, dict[str, str]] = {
     "completion_value": {"zh": "完成值（默认 80），用于判断 CSI 与满意率是否达成。", "en": "Completion value (default 80) for CSI and satisfaction rate."},
     "target_value": {"zh": "目标值（默认 90）。", "en": "Target value (default 90)."},
     "period": {"zh": "期间，如 2026Q2（文本）。", "en": "Period, e.g. 2026Q2 (text)."},
+    "min_group_size": {"zh": "分组（如区域）少于此数的已评分客户时不显示得分（默认 5）。", "en": "Groups (e.g. regions) with fewer scored customers show no figures (default 5)."},
+    "churn_periods": {"zh": "连续多少期处于流失预警等级及以下即为流失风险（默认 2）。", "en": "Consecutive periods at or below the churn grade that make a churn risk (default 2)."},
+    "churn_grade": {"zh": "流失预警等级：得分在此等级及以下计入（默认 比较满意）。", "en": "Churn grade: scores at or below this grade count (default fairly satisfied)."},
     "complaint": {"zh": "该处理结果的每条投诉加减分（如 -5、+2）。", "en": "Adjustment per complaint with this outcome (e.g. -5, +2)."},
     "grade": {"zh": "该等级的最低分（含），须从高到低。", "en": "Lowest score of this grade (inclusive); must descend."},
 }
