@@ -19,12 +19,47 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 #: Message templates by code.  ``{value}`` is the offending value as displayed.
 MESSAGES: dict[str, dict[str, str]] = {
     # --- sheets and columns
-    "missing_sheet": {"en": "required sheet {sheet_names} is missing", "zh": "缺少必需的工作表 {sheet_names}"},
-    "missing_column": {"en": "required column {column_names} is missing", "zh": "缺少必需的列 {column_names}"},
+    "missing_sheet": {
+        "en": "required sheet {sheet_names} is missing (sheets found: {found}; accepted names: {accepted})",
+        "zh": "缺少必需的工作表 {sheet_names}（找到的工作表：{found}；可用的名称：{accepted}）",
+    },
+    "no_data_sheet": {
+        "en": "none of the sheets {sheet_names} was found, so nothing can be scored (sheets found: {found}; accepted names: {accepted}); rename the data sheets",
+        "zh": "没有找到 {sheet_names} 中的任何一个工作表，无法评分（找到的工作表：{found}；可用的名称：{accepted}）；请重命名数据工作表",
+    },
+    "missing_column": {
+        "en": "required column {column_names} is missing from the header row (accepted: {accepted})",
+        "zh": "表头行缺少必需的列 {column_names}（可用的名称：{accepted}）",
+    },
+    "header_not_found": {
+        "en": "no header row: none of the first {rows} rows holds the column {column} (accepted: {accepted})",
+        "zh": "找不到表头行：前 {rows} 行中没有列 {column}（可用的名称：{accepted}）",
+    },
+    "rows_above_header": {"en": "rows {rows} above the header are not read ({value} …)", "zh": "表头上方的第 {rows} 行未读取（{value} …）"},
+    "two_row_header": {"en": "the header spans rows {rows}; column names are read from both", "zh": "表头占第 {rows} 两行；列名从两行合并读取"},
     "duplicate_column": {"en": "column {value} appears twice; the second is ignored", "zh": "列 {value} 重复，第二个被忽略"},
-    "ignored_column": {"en": "column {value} is not a known column or item and is ignored", "zh": "列 {value} 不是已知列或指标项目，已忽略"},
+    "ignored_columns": {
+        "en": "{count} column(s) not read (not a known column or item): {columns}",
+        "zh": "{count} 列未读取（不是已知列或指标项目）：{columns}",
+    },
+    "summary_row": {"en": "summary row {value} not read", "zh": "汇总行 {value} 未读取"},
+    "uncached_formulas": {
+        "en": "{count} formula cell(s) have no saved value and are read as blank (first here); open and save the workbook in Excel or WPS",
+        "zh": "{count} 个公式单元格没有保存的计算结果，按空白读取（第一个在此）；请用 Excel 或 WPS 打开并保存工作簿",
+    },
+    "not_on_roster": {
+        "en": "customer {value} is not on the {customers_sheet} sheet; row left out",
+        "zh": "客户 {value} 不在 {customers_sheet} 工作表中；该行未计入",
+    },
+    "lock_file": {
+        "en": "{value} is open in Excel (lock file {lock} beside it): unsaved changes are not read",
+        "zh": "{value} 正在 Excel 中打开（旁边有锁文件 {lock}）：未保存的修改不会被读取",
+    },
     "empty_sheet": {"en": "sheet has no data", "zh": "工作表没有数据"},
-    "duplicate_sheet": {"en": "sheets {value} both match {sheet_names}; the first is used", "zh": "工作表 {value} 都对应 {sheet_names}，使用第一个"},
+    "duplicate_sheet": {
+        "en": "sheets {value} are both {sheet_names}: keep one, or rename the other",
+        "zh": "工作表 {value} 都对应 {sheet_names}：请保留一个，或重命名另一个",
+    },
     "no_data": {"en": "no questionnaire or visit data: no customer can be scored", "zh": "没有问卷或走访数据：无法为任何客户评分"},
     "item_not_in_sheet": {"en": "item {item} has no column here", "zh": "项目 {item} 在此表中没有对应列"},
     # --- scheme

@@ -36,21 +36,33 @@ def by_key(labels: tuple[Label, ...]) -> dict[str, Label]:
 
 
 # --- sheets -----------------------------------------------------------------
+#: The sheets of a survey workbook with the aliases of WORKBOOK.md v2 (matched
+#: after :func:`csat_xl.text.match_key`).  A new sheet is one entry here, its
+#: columns in :data:`COLUMNS`, its key column in :data:`KEY_COLUMN` (and
+#: required columns in :data:`REQUIRED_COLUMNS`); the reader then hands it to
+#: the core as ``survey.sheets[key]`` without any new parsing code.
 SHEETS = (
-    Label("scheme", "指标", "Scheme"),
-    Label("questionnaire", "问卷", "Questionnaire"),
-    Label("visits", "走访", "Visits"),
-    Label("complaints", "投诉", "Complaints"),
-    Label("customers", "客户", "Customers"),
+    Label("scheme", "指标", "Scheme", aliases=("指标体系", "评价指标", "测评指标")),
+    Label("questionnaire", "问卷", "Questionnaire", aliases=("问卷调查", "调查问卷", "问卷汇总", "Survey", "Responses")),
+    Label("visits", "走访", "Visits", aliases=("走访交流", "走访记录", "拜访记录", "Visit log")),
+    Label("complaints", "投诉", "Complaints", aliases=("投诉统计", "投诉记录", "投诉台账", "客户投诉", "Complaint log")),
+    Label("customers", "客户", "Customers", aliases=("客户名单", "客户清单", "客户信息", "Customer list")),
     Label("scales", "量表", "Scales"),
-    Label("settings", "设置", "Settings"),
+    Label("settings", "设置", "Settings", aliases=("参数", "参数设置")),
 )
 SHEET = by_key(SHEETS)
+#: Sheets holding one row per customer record: the customer-ID rules
+#: (case-insensitive IDs, the roster) apply to them.
+DATA_SHEETS = ("questionnaire", "visits", "complaints")
 
 # --- columns, per sheet -------------------------------------------------------
-CUSTOMER_ID = Label("customer_id", "客户编号", "Customer ID")
-CUSTOMER_NAME = Label("customer_name", "客户名称", "Customer name")
+CUSTOMER_ID = Label("customer_id", "客户编号", "Customer ID", aliases=("客户代码", "客户号", "客户ID", "Customer code", "Customer no", "Customer no."))
+CUSTOMER_NAME = Label("customer_name", "客户名称", "Customer name", aliases=("客户", "单位名称", "Customer"))
 REGION = Label("region", "区域", "Region")
+#: A running number users put in column A: known everywhere, never read.
+SERIAL = Label("serial", "序号", "No.", aliases=("No",))
+#: Recognised columns that carry nothing the method uses (never reported).
+SILENT_COLUMNS = frozenset({SERIAL.key})
 
 COLUMNS: dict[str, tuple[Label, ...]] = {
     "scheme": (
@@ -73,7 +85,7 @@ COLUMNS: dict[str, tuple[Label, ...]] = {
         CUSTOMER_ID,
         Label("complaint_id", "投诉编号", "Complaint ID"),
         Label("date", "日期", "Date"),
-        Label("outcome", "处理结果", "Outcome"),
+        Label("outcome", "处理结果", "Outcome", aliases=("处理情况", "Result")),
         Label("category", "投诉类别", "Category"),
         Label("product", "产品", "Product"),
         REGION,
@@ -97,6 +109,10 @@ COLUMNS: dict[str, tuple[Label, ...]] = {
     ),
 }
 
+#: Columns known on every sheet keyed by customer (WORKBOOK.md v2) besides
+#: the sheet's own :data:`COLUMNS` (which are what templates write).
+COMMON_COLUMNS = (CUSTOMER_NAME, SERIAL)
+
 #: Columns a sheet cannot do without (when the sheet is present).
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "scheme": ("category", "category_weight", "item", "item_weight"),
@@ -107,6 +123,24 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "scales": ("scale", "label", "value"),
     "settings": ("setting", "value"),
 }
+
+#: The column whose header cell marks a sheet's header row (WORKBOOK.md v2:
+#: the first of the first :data:`HEADER_SEARCH_ROWS` rows that holds it).
+KEY_COLUMN: dict[str, str] = {
+    "scheme": "item",
+    "questionnaire": "customer_id",
+    "visits": "customer_id",
+    "complaints": "customer_id",
+    "customers": "customer_id",
+    "scales": "scale",
+    "settings": "setting",
+}
+HEADER_SEARCH_ROWS = 30
+
+#: Labels of total/average rows users add under their data (matched after
+#: :func:`csat_xl.text.match_key`, a trailing colon dropped).
+SUMMARY_ROW_LABELS = ("合计", "总计", "小计", "平均", "平均分", "平均值", "均值", "汇总",
+                      "Total", "Subtotal", "Sum", "Average", "Mean")
 
 #: Prefix of a questionnaire column holding the respondent's expectation.
 EXPECTED_PREFIX = Label("expected", "期望", "expected")
@@ -168,6 +202,9 @@ SETTINGS = (
     Label("churn_grade", "流失预警等级", "churn grade"),
 )
 SETTING = by_key(SETTINGS)
+#: Settings that are shares (0–1): "60%" is 0.6.  Every other number setting
+#: is in points, where "80%" is 80.
+SHARE_SETTINGS = frozenset({"visit_share"})
 #: Prefixed setting families: one row per outcome / grade.
 COMPLAINT_SETTING_PREFIX = Label("complaint", "投诉", "complaint")
 GRADE_SETTING_PREFIX = Label("grade", "等级", "grade")

@@ -63,6 +63,8 @@ class Scale:
         number = as_number(raw)
         if number is not None:
             return (number, None) if 0.0 <= number <= 100.0 else (np.nan, OUT_OF_RANGE)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return np.nan, OUT_OF_RANGE  # beyond ±1e15 or not finite
         if isinstance(raw, str):
             value = self.value_of(raw)
             return (value, None) if value is not None else (np.nan, NOT_ON_SCALE)

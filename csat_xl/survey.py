@@ -60,6 +60,9 @@ class Survey:
     source: str | None = None
     #: the sheet names as found in the workbook, by sheet key
     sheet_names: dict[str, str] = field(default_factory=dict)
+    #: further sheets of :data:`csat_xl.labels.SHEETS` by key (e.g. an actions
+    #: sheet): recognised columns as plain values, customer IDs as shown
+    sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     #: extra facts about the source (e.g. SHA-256), for the method record
     meta: dict[str, Any] = field(default_factory=dict)
 

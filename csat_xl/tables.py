@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,8 +27,8 @@ from .findings import ERROR, INFO, WARNING, Finding, InvalidInputError, errors
 from .scales import NOT_ON_SCALE, Scale, ScaleSet, five_grade, grade_key_of, to_scores
 from .scheme import Scheme, SchemeRow, fmt_number
 from .settings import Settings
-from .survey import Survey
-from .text import as_number, column_letter, customer_key, is_blank, is_excel_error, join_labels, match_key, normalize
+from .survey import COMPLAINT_COLUMNS, Survey
+from .text import as_number, column_letter, customer_key, id_fold, is_blank, is_excel_error, join_labels, match_key, normalize
 
 _SHEET_NAME_NEEDS_QUOTES = re.compile(r"[^\w\u4e00-\u9fff]")
 
@@ -40,7 +40,9 @@ class Table:
     ``rows[0][0]`` is the cell at (``first_row``, ``first_col``), 1-based.
     With ``style="a1"`` cells are named like ``问卷!F7``; with
     ``style="position"`` (ranges handed to Excel functions) like
-    ``questionnaire row 3, column 2 (包装)``.
+    ``questionnaire row 3, column 2 (包装)``.  ``uncached_formulas`` counts
+    formula cells the file holds without a saved value (read as blank), and
+    ``first_uncached`` is the first of them (0-based row, column of ``rows``).
     """
 
     name: str
@@ -48,18 +50,54 @@ class Table:
     first_row: int = 1
     first_col: int = 1
     style: str = "a1"
+    uncached_formulas: int = 0
+    first_uncached: tuple[int, int] | None = None
 
     def ref(self, row: int, col: int, header: str | None = None) -> str:
         if self.style == "position":
             where = f"{self.name} row {row + 1}, column {col + 1}"
             return f"{where} ({header})" if header else where
-        sheet = f"'{self.name}'" if _SHEET_NAME_NEEDS_QUOTES.search(self.name) else self.name
-        return f"{sheet}!{column_letter(self.first_col + col)}{self.first_row + row}"
+        return f"{self._sheet_prefix()}!{column_letter(self.first_col + col)}{self.first_row + row}"
+
+    def rows_ref(self, first: int, last: int) -> str:
+        """Whole rows ``first``–``last`` (0-based), as Excel names them (``问卷!1:2``)."""
+        if self.style == "position":
+            return f"{self.name} row {first + 1}" if first == last else f"{self.name} rows {first + 1}–{last + 1}"
+        return f"{self._sheet_prefix()}!{self.first_row + first}:{self.first_row + last}"
+
+    def _sheet_prefix(self) -> str:
+        return f"'{self.name}'" if _SHEET_NAME_NEEDS_QUOTES.search(self.name) else self.name
 
 
 # --- sheet layout -------------------------------------------------------------------
+def sheet_columns(sheet_key: str) -> tuple[labels.Label, ...]:
+    """The columns recognised on a sheet: its own, plus the ones known on
+    every sheet keyed by customer (客户名称, 序号)."""
+    own = labels.COLUMNS.get(sheet_key, ())
+    if labels.KEY_COLUMN.get(sheet_key) != labels.CUSTOMER_ID.key:
+        return own
+    keys = {c.key for c in own}
+    return (*own, *(c for c in labels.COMMON_COLUMNS if c.key not in keys))
+
+
 def _column_lookup(sheet_key: str) -> dict[str, str]:
-    return {match_key(name): col.key for col in labels.COLUMNS[sheet_key] for name in col.names}
+    return {match_key(name): col.key for col in sheet_columns(sheet_key) for name in col.names}
+
+
+def _key_column(sheet_key: str) -> labels.Label:
+    key = labels.KEY_COLUMN[sheet_key]
+    return next(c for c in sheet_columns(sheet_key) if c.key == key)
+
+
+_SUMMARY_KEYS = frozenset(match_key(label) for label in labels.SUMMARY_ROW_LABELS)
+
+
+def is_summary_label(value: Any) -> bool:
+    """True for a total/average row label (合计, 平均分, "Total:" …)."""
+    if type(value) is not str:
+        return False
+    key = match_key(value)
+    return (key[:-1] if key.endswith(":") else key) in _SUMMARY_KEYS
 
 
 def _blank_mask(column: pd.Series) -> np.ndarray:
@@ -95,54 +133,133 @@ class Sheet:
     def sheet(self) -> str:
         return self.table.name
 
+    @property
+    def data_columns(self) -> list[int]:
+        """Recognised columns that carry data (not the silent 序号)."""
+        silent = {self.columns[k] for k in labels.SILENT_COLUMNS if k in self.columns}
+        return sorted({*self.columns.values(), *self.items.values(), *self.expected.values()} - silent)
+
+
+def find_header(key: str, rows: list[list[Any]]) -> int | None:
+    """Index of the first of the first rows that holds the sheet's key column."""
+    names = {match_key(n) for n in _key_column(key).names}
+    for i, row in enumerate(rows[: labels.HEADER_SEARCH_ROWS]):
+        if any(type(c) is str and match_key(c) in names for c in row):
+            return i
+    return None
+
+
+def _header_cells(key: str, rows: list[list[Any]], header: int, recognised) -> tuple[list[Any], int]:
+    """The header's cells, and how many rows the header spans (1 or 2).
+
+    A header typed over two rows — 客户编号 merged down over both, item names
+    on the second row under merged group headings — is read as one: a
+    second row whose key-column cell is blank and that names known columns
+    or items gives the names where it has them.
+    """
+    cells = list(rows[header])
+    if header + 1 >= len(rows):
+        return cells, 1
+    below = list(rows[header + 1])
+    key_names = {match_key(n) for n in _key_column(key).names}
+    key_col = next(i for i, c in enumerate(cells) if type(c) is str and match_key(c) in key_names)
+    if key_col < len(below) and not is_blank(below[key_col]):
+        return cells, 1
+    named = [i for i, c in enumerate(below) if type(c) is str and recognised(c)]
+    if not named:
+        return cells, 1
+    width = max(len(cells), len(below))
+    cells += [None] * (width - len(cells))
+    for i in named:
+        cells[i] = below[i]
+    return cells, 2
+
 
 def split_sheet(key: str, table: Table, items: list[str], findings: list[Finding]) -> Sheet:
-    """Find the header (first non-empty row), recognise columns, keep data rows."""
+    """Find the header (WORKBOOK.md v2), recognise columns, keep data rows.
+
+    Rows above the header, summary rows (合计, 平均分 …) and fully blank rows
+    are not data; each kind that was skipped is reported as an info finding
+    with its rows or cell, never silently.
+    """
     sheet = Sheet(key, table)
     rows = table.rows
-    header = next((i for i, r in enumerate(rows) if any(not is_blank(v) for v in r)), None)
+    header = find_header(key, rows)
     if header is None:
-        findings.append(Finding(INFO, "empty_sheet", table.name, None))
+        if any(not is_blank(v) for r in rows for v in r):
+            column = _key_column(key)
+            findings.append(Finding(ERROR, "header_not_found", table.name, None, None,
+                                    {"column": f"{column.zh} / {column.en}", "rows": labels.HEADER_SEARCH_ROWS,
+                                     "accepted": join_labels(column.names, 12)}))
+        else:
+            findings.append(Finding(INFO, "empty_sheet", table.name, None))
         return sheet
-    sheet.header_row = header
     known = _column_lookup(key)
-    item_keys = {match_key(item): item for item in items}
-    prefixes = [match_key(name) + ":" for name in labels.EXPECTED_PREFIX.names]
-    taken: set[str] = set()
-    for col, cell in enumerate(rows[header]):
+    item_keys = {match_key(item): item for item in items} if key in ("questionnaire", "visits") else {}
+    prefixes = [match_key(name) + ":" for name in labels.EXPECTED_PREFIX.names] if key == "questionnaire" else []
+
+    def target_of(name: str) -> tuple[str, str] | None:
+        if name in known:
+            return "columns", known[name]
+        if name in item_keys:
+            return "items", item_keys[name]
+        for prefix in prefixes:
+            if name.startswith(prefix) and name[len(prefix):] in item_keys:
+                return "expected", item_keys[name[len(prefix):]]
+        return None
+
+    header_cells, span = _header_cells(key, rows, header, lambda c: target_of(match_key(c)) is not None)
+    sheet.header_row = header + span - 1
+    if header and any(not is_blank(v) for r in rows[:header] for v in r):
+        title = next(v for r in rows[:header] for v in r if not is_blank(v))
+        findings.append(Finding(INFO, "rows_above_header", table.name, table.rows_ref(0, header - 1), title,
+                                {"rows": _row_numbers(table, 0, header - 1)}))
+    if span == 2:
+        findings.append(Finding(INFO, "two_row_header", table.name, table.rows_ref(header, header + 1), None,
+                                {"rows": _row_numbers(table, header, header + 1)}))
+    ignored: list[tuple[int, Any]] = []
+    taken: set[tuple[str, str]] = set()
+    for col, cell in enumerate(header_cells):
         if is_blank(cell):
             continue
-        name = match_key(cell)
-        target: tuple[dict, str] | None = None
-        if name in known:
-            target = (sheet.columns, known[name])
-        elif name in item_keys and key in ("questionnaire", "visits"):
-            target = (sheet.items, item_keys[name])
-        elif key == "questionnaire":
-            for prefix in prefixes:
-                if name.startswith(prefix) and name[len(prefix):] in item_keys:
-                    target = (sheet.expected, item_keys[name[len(prefix):]])
-                    break
+        target = target_of(match_key(cell))
         if target is None:
-            if key not in ("customers",):  # customer segments are free columns
-                findings.append(Finding(INFO, "ignored_column", table.name, table.ref(header, col), cell))
-            else:
+            if key == "customers":  # customer segments are free columns
                 sheet.columns.setdefault(f"segment:{normalize(str(cell))}", col)
+            else:
+                ignored.append((col, cell))
             continue
-        mapping, name_key = target
-        tag = f"{id(mapping)}:{name_key}"
-        if tag in taken:
+        if target in taken:
             findings.append(Finding(WARNING, "duplicate_column", table.name, table.ref(header, col), cell))
             continue
-        taken.add(tag)
-        mapping[name_key] = col
+        taken.add(target)
+        getattr(sheet, target[0])[target[1]] = col
+    if ignored:
+        findings.append(Finding(INFO, "ignored_columns", table.name, table.ref(header, ignored[0][0]), None,
+                                {"count": len(ignored), "columns": join_labels([normalize(str(c)) for _, c in ignored], 12)}))
+    _split_rows(sheet, rows, sheet.header_row + 1, findings)
+    if uncached := table.uncached_formulas:
+        first = table.first_uncached
+        findings.append(Finding(WARNING, "uncached_formulas", table.name, table.ref(*first) if first else None, None,
+                                {"count": uncached}))
+    return sheet
 
+
+def _row_numbers(table: Table, first: int, last: int) -> str:
+    """Rows as the user counts them: ``1–2`` (sheet rows, or range rows)."""
+    base = table.first_row if table.style == "a1" else 1
+    return f"{base + first}" if first == last else f"{base + first}–{base + last}"
+
+
+def _split_rows(sheet: Sheet, rows: list[list[Any]], start: int, findings: list[Finding]) -> None:
+    """The data rows below the header: not blank, not a summary row."""
+    table = sheet.table
     lengths = list(map(len, rows))
     width = max(lengths, default=0)
     ragged = min(lengths, default=0) != width
-    body = [list(r) + [None] * (width - len(r)) for r in rows[header + 1:]] if ragged else rows[header + 1:]
+    body = [list(r) + [None] * (width - len(r)) for r in rows[start:]] if ragged else rows[start:]
     frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
-    used = sorted({*sheet.columns.values(), *sheet.items.values(), *sheet.expected.values()})
+    used = sheet.data_columns
     # A row is dropped when every recognised column is blank.  Each column is
     # only checked on the rows still blank so far: the ID column usually
     # settles almost every row, so free-text columns are rarely scanned.
@@ -153,43 +270,114 @@ def split_sheet(key: str, table: Table, items: list[str], findings: list[Finding
         candidates = candidates[_blank_mask(frame[col].iloc[candidates])]
     keep = np.ones(len(frame), dtype=bool)
     keep[candidates] = False
+    # Summary rows: the key column's cell, or the row's first non-empty cell,
+    # is a summary label.  The first non-empty cell is found column by column
+    # over the rows still without one (usually column A settles them all).
+    key_col = sheet.columns.get(labels.KEY_COLUMN[sheet.key])
+    label_col = np.full(len(frame), -1)
+    pending = np.flatnonzero(keep)
+    for col in range(width):
+        if not len(pending):
+            break
+        filled = ~_blank_mask(frame[col].iloc[pending])
+        label_col[pending[filled]] = col
+        pending = pending[~filled]
+    for col in {c for c in (key_col,) if c is not None} | set(np.unique(label_col[label_col >= 0]).tolist()):
+        at = np.flatnonzero(keep & ((label_col == col) | (col == key_col)))
+        if not len(at):
+            continue
+        values = frame[col].to_numpy(dtype=object)[at]
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        summary = np.array([is_summary_label(u) for u in uniques] + [False], dtype=bool)[codes]
+        for i in at[summary]:
+            if keep[i]:
+                keep[i] = False
+                findings.append(Finding(INFO, "summary_row", table.name, table.ref(start + i, col), frame.at[i, col]))
     sheet.frame = frame.loc[keep].reset_index(drop=True)
-    sheet.rows = np.flatnonzero(keep) + header + 1
+    sheet.rows = np.flatnonzero(keep) + start
     if not used or not len(sheet.frame):
         findings.append(Finding(INFO, "empty_sheet", table.name, None))
-    return sheet
 
 
 def _require_columns(sheet: Sheet, findings: list[Finding]) -> bool:
     ok = True
-    cols = {c.key: c for c in labels.COLUMNS[sheet.key]}
+    cols = {c.key: c for c in sheet_columns(sheet.key)}
     if sheet.header_row < 0:
         return False
-    for key in labels.REQUIRED_COLUMNS[sheet.key]:
+    for key in labels.REQUIRED_COLUMNS.get(sheet.key, ()):
         if key not in sheet.columns:
             col = cols[key]
             # Excel's own notation for a whole row: the header row, e.g. 问卷!3:3
-            row = sheet.header_row + sheet.table.first_row
-            where = sheet.table.ref(sheet.header_row, 0).split("!")[0] + f"!{row}:{row}" if sheet.table.style == "a1" else sheet.sheet
-            findings.append(Finding(ERROR, "missing_column", sheet.sheet, where, None, {"column_names": f"{col.zh} / {col.en}"}))
+            where = sheet.table.rows_ref(sheet.header_row, sheet.header_row)
+            findings.append(Finding(ERROR, "missing_column", sheet.sheet, where, None,
+                                    {"column_names": f"{col.zh} / {col.en}", "accepted": join_labels(col.names, 12)}))
             ok = False
     return ok
 
 
-def _customer_ids(sheet: Sheet, data_cols: list[int], findings: list[Finding]) -> np.ndarray:
-    """Canonical customer IDs; rows with data but no ID are errors (ID None)."""
+class CustomerRegister:
+    """Customer IDs across the sheets of one workbook (WORKBOOK.md v2).
+
+    IDs match after :func:`customer_key` and case folding; the spelling
+    shown is the first seen on the 客户 sheet, else the first seen anywhere
+    (sheets are registered 客户 first).  With a roster (a 客户 sheet listing
+    customers) a data row whose ID is not on it is a warning and left out.
+    """
+
+    def __init__(self) -> None:
+        self.shown: dict[str, str] = {}
+        self.roster: frozenset[str] | None = None
+        self.roster_sheet = labels.SHEET["customers"].zh
+
+    def canonical(self, keys: np.ndarray) -> np.ndarray:
+        """The shown spelling of each key (None stays None)."""
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        shown = np.array([self.shown.setdefault(id_fold(u), u) for u in uniques] + [None], dtype=object)
+        return shown[codes]
+
+    def set_roster(self, ids: Any, sheet: str) -> None:
+        folds = frozenset(id_fold(i) for i in ids if i is not None)
+        self.roster = folds or None  # a 客户 sheet listing nobody is no roster
+        self.roster_sheet = sheet
+
+    def off_roster(self, ids: np.ndarray) -> np.ndarray:
+        """Indexes of IDs not on the roster (none without a roster)."""
+        if self.roster is None:
+            return np.empty(0, dtype=int)
+        codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+        missing = np.array([id_fold(u) not in self.roster for u in uniques] + [False], dtype=bool)
+        return np.flatnonzero(missing[codes])
+
+
+def _customer_ids(sheet: Sheet, data_cols: list[int], findings: list[Finding], register: CustomerRegister) -> np.ndarray:
+    """Customer IDs as shown; rows with data but no ID are errors, rows of
+    customers not on the roster warnings (their ID is None: left out)."""
     column = sheet.column("customer_id")
     codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
     keys = np.array([customer_key(u) for u in uniques] + [None], dtype=object)
-    ids = keys[codes]
+    ids = register.canonical(keys[codes])
+    id_col = sheet.columns["customer_id"]
     missing = np.flatnonzero(pd.isna(ids))
     if len(missing):
         has_data = np.zeros(len(missing), dtype=bool)
         for col in data_cols:
             has_data |= ~_blank_mask(sheet.frame[col].iloc[missing])
         for i in missing[has_data]:
-            findings.append(Finding(ERROR, "missing_customer_id", sheet.sheet, sheet.ref(i, sheet.columns["customer_id"]), None))
+            findings.append(Finding(ERROR, "missing_customer_id", sheet.sheet, sheet.ref(i, id_col), None))
+    off = register.off_roster(ids)
+    for i in off:
+        findings.append(Finding(WARNING, "not_on_roster", sheet.sheet, sheet.ref(i, id_col), ids[i],
+                                {"customers_sheet": register.roster_sheet}))
+    ids[off] = None
     return ids
+
+
+def _record_columns(sheet: Sheet, standard: tuple[str, ...]) -> tuple[str, ...]:
+    """Text columns a data sheet hands on: the standard ones (present or not)
+    and every other recognised column, so a new column is a label entry only."""
+    extra = tuple(k for k in sheet.columns if k not in standard and k not in labels.SILENT_COLUMNS
+                  and k != "customer_id" and not k.startswith("segment:"))
+    return (*standard, *extra)
 
 
 def _score_columns(
@@ -294,10 +482,8 @@ def parse_settings(sheet: Sheet | None, findings: list[Finding]) -> Settings:
                 Finding(ERROR, "bad_setting_value", sheet.sheet, cell_value, raw_value, {"setting": name, "accepted": accepted})
             )
 
-        number = as_number(raw_value)
-        if isinstance(raw_value, str) and number is None and normalize(raw_value).endswith("%"):
-            pct = as_number(normalize(raw_value)[:-1])
-            number = None if pct is None else pct / 100.0
+        # "60%" is 0.6 as a share and 80 as a value in points (WORKBOOK.md v2).
+        number = as_number(raw_value, percent=0.01 if setting in labels.SHARE_SETTINGS else 1.0)
         if setting == "weight_mode":
             mode = _lookup_label(labels.WEIGHT_MODES, raw_value)
             values["weight_mode"] = mode if mode else bad(_accepted(labels.WEIGHT_MODES))
@@ -409,7 +595,7 @@ def parse_scheme(sheet: Sheet | None, scales: ScaleSet, settings: Settings, find
             category = normalize(str(cat_raw))
             first_cell.setdefault(category, sheet.ref(i, c["category"]))
         if not is_blank(cw_raw) and category is not None:
-            weight = as_number(cw_raw)
+            weight = as_number(cw_raw, percent=1.0)
             if weight is None or weight <= 0:
                 findings.append(Finding(ERROR, "bad_weight", sheet.sheet, sheet.ref(i, c["category_weight"]), cw_raw))
                 ok = False
@@ -435,7 +621,7 @@ def parse_scheme(sheet: Sheet | None, scales: ScaleSet, settings: Settings, find
             findings.append(Finding(ERROR, "item_without_category", sheet.sheet, sheet.ref(i, c["category"]), item))
             ok = False
             continue
-        weight = as_number(iw_raw)
+        weight = as_number(iw_raw, percent=1.0)
         if weight is None or weight <= 0 or is_excel_error(iw_raw):
             findings.append(Finding(ERROR, "bad_weight", sheet.sheet, sheet.ref(i, c["item_weight"]), iw_raw))
             ok = False
@@ -484,13 +670,16 @@ def _note_missing_items(sheet: Sheet, items: list[str], findings: list[Finding])
 
 
 def parse_scored_sheet(
-    sheet: Sheet, items: list[str], scales_by_item: dict[str, Scale], text_columns: tuple[str, ...], findings: list[Finding]
+    sheet: Sheet, items: list[str], scales_by_item: dict[str, Scale], text_columns: tuple[str, ...], findings: list[Finding],
+    register: CustomerRegister | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Questionnaire or visits: customer ID, text columns and item scores."""
     if sheet.header_row < 0 or not _require_columns(sheet, findings):
         return pd.DataFrame(columns=["customer_id", *text_columns, *items]), None
+    register = register or CustomerRegister()
+    text_columns = _record_columns(sheet, text_columns)
     data_cols = [*sheet.items.values(), *sheet.expected.values()]
-    ids = _customer_ids(sheet, data_cols, findings)
+    ids = _customer_ids(sheet, data_cols, findings, register)
     _note_missing_items(sheet, items, findings)
     scores = _score_columns(sheet, sheet.items, scales_by_item, findings)
     out = {"customer_id": ids}
@@ -511,13 +700,15 @@ def parse_scored_sheet(
     return frame, expected
 
 
-def parse_complaints(sheet: Sheet, settings: Settings, findings: list[Finding]) -> pd.DataFrame:
-    columns = ("complaint_id", "date", "category", "product", "region", "department", "description")
+def parse_complaints(sheet: Sheet, settings: Settings, findings: list[Finding],
+                     register: CustomerRegister | None = None) -> pd.DataFrame:
+    columns = tuple(c for c in COMPLAINT_COLUMNS if c not in ("customer_id", "outcome", "blank_outcome"))
     if sheet.header_row < 0 or not _require_columns(sheet, findings):
         return pd.DataFrame(columns=["customer_id", "outcome", "blank_outcome", *columns])
+    columns = tuple(c for c in _record_columns(sheet, columns) if c != "outcome")
     out_col = sheet.columns["outcome"]
-    other = [v for k, v in sheet.columns.items() if k != "customer_id"]
-    ids = _customer_ids(sheet, other, findings)
+    other = [v for k, v in sheet.columns.items() if k not in ("customer_id", *labels.SILENT_COLUMNS)]
+    ids = _customer_ids(sheet, other, findings, register or CustomerRegister())
     raw = sheet.frame[out_col].to_numpy(dtype=object)
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     resolved = np.array([None if is_blank(u) else _lookup_label(labels.OUTCOMES, u) for u in uniques] + [None], dtype=object)
@@ -539,11 +730,12 @@ def parse_complaints(sheet: Sheet, settings: Settings, findings: list[Finding]) 
     return frame[pd.notna(frame["customer_id"])].reset_index(drop=True)
 
 
-def parse_customers(sheet: Sheet, findings: list[Finding]) -> pd.DataFrame:
+def parse_customers(sheet: Sheet, findings: list[Finding], register: CustomerRegister | None = None) -> pd.DataFrame:
     if sheet.header_row < 0 or not _require_columns(sheet, findings):
         return pd.DataFrame(columns=["customer_id", "customer_name", "region", "customer_weight"])
-    other = [v for k, v in sheet.columns.items() if k != "customer_id"]
-    ids = _customer_ids(sheet, other, findings)
+    register = register or CustomerRegister()
+    other = [v for k, v in sheet.columns.items() if k not in ("customer_id", *labels.SILENT_COLUMNS)]
+    ids = _customer_ids(sheet, other, findings, register)
     out = {"customer_id": ids, "customer_name": _text_column(sheet, "customer_name"), "region": _text_column(sheet, "region")}
     weights = np.full(len(ids), np.nan)
     if "customer_weight" in sheet.columns:
@@ -551,12 +743,15 @@ def parse_customers(sheet: Sheet, findings: list[Finding]) -> pd.DataFrame:
         for i, raw in enumerate(sheet.frame[col].to_numpy(dtype=object)):
             if is_blank(raw):
                 continue
-            number = as_number(raw)
+            number = as_number(raw, percent=1.0)
             if number is None or number < 0:
                 findings.append(Finding(ERROR, "bad_customer_weight", sheet.sheet, sheet.ref(i, col), raw))
             else:
                 weights[i] = number
     out["customer_weight"] = weights
+    for key in _record_columns(sheet, ("customer_name", "region", "customer_weight")):
+        if key not in out:
+            out[key] = _text_column(sheet, key)
     for key in sheet.columns:
         if key.startswith("segment:"):
             out[key.split(":", 1)[1]] = _text_column(sheet, key)
@@ -564,12 +759,39 @@ def parse_customers(sheet: Sheet, findings: list[Finding]) -> pd.DataFrame:
     dup = frame["customer_id"].duplicated() & frame["customer_id"].notna()
     for i in np.flatnonzero(dup.to_numpy()):
         findings.append(Finding(WARNING, "duplicate_customer", sheet.sheet, sheet.ref(i, sheet.columns["customer_id"]), ids[i]))
-    return frame[pd.notna(frame["customer_id"]) & ~dup].reset_index(drop=True)
+    frame = frame[pd.notna(frame["customer_id"]) & ~dup].reset_index(drop=True)
+    register.set_roster(frame["customer_id"], sheet.sheet)
+    return frame
+
+
+def parse_records(sheet: Sheet, findings: list[Finding], register: CustomerRegister | None = None) -> pd.DataFrame:
+    """Any other sheet of :data:`labels.SHEETS`: its recognised columns as
+    plain values (customer IDs by the ID rules), one row per data row."""
+    keys = [k for k in sheet.columns if k not in labels.SILENT_COLUMNS]
+    if sheet.header_row < 0 or not _require_columns(sheet, findings):
+        return pd.DataFrame(columns=keys)
+    out = {k: _text_column(sheet, k) for k in keys}
+    if "customer_id" in sheet.columns:
+        other = [v for k, v in sheet.columns.items() if k not in ("customer_id", *labels.SILENT_COLUMNS)]
+        out["customer_id"] = _customer_ids(sheet, other, findings, register or CustomerRegister())
+    frame = pd.DataFrame(out)
+    frame["_row"] = sheet.rows + sheet.table.first_row
+    if "customer_id" in frame:
+        frame = frame[pd.notna(frame["customer_id"])].reset_index(drop=True)
+    return frame
 
 
 # --- the workbook -------------------------------------------------------------------------------
+def _sheet_names(label: labels.Label) -> str:
+    return join_labels(label.names, 12)
+
+
 def match_sheets(tables: Mapping[str, Table], findings: list[Finding]) -> dict[str, Table]:
-    """Tables by sheet key (``"questionnaire"`` …); unknown sheets are ignored."""
+    """Tables by sheet key (``"questionnaire"`` …); unknown sheets are ignored.
+
+    Two sheets taking one role are an error naming both (which one holds the
+    data is not ours to guess).
+    """
     found: dict[str, Table] = {}
     for name, table in tables.items():
         key = _lookup_label(labels.SHEETS, name)
@@ -577,49 +799,72 @@ def match_sheets(tables: Mapping[str, Table], findings: list[Finding]) -> dict[s
             continue
         if key in found:
             s = labels.SHEET[key]
-            findings.append(Finding(WARNING, "duplicate_sheet", name, None, f"{found[key].name}, {name}", {"sheet_names": f"{s.zh} / {s.en}"}))
+            findings.append(Finding(ERROR, "duplicate_sheet", name, None, f"{found[key].name}, {name}", {"sheet_names": f"{s.zh} / {s.en}"}))
             continue
         found[key] = table
     return found
 
 
-def inspect_tables(tables: Mapping[str, Table], source: str | None = None) -> tuple[Survey | None, list[Finding]]:
-    """Parse every sheet, collecting all findings; the survey is None on errors."""
-    findings: list[Finding] = []
+def inspect_tables(tables: Mapping[str, Table], source: str | None = None, *, whole_workbook: bool = False,
+                   file_findings: Iterable[Finding] = ()) -> tuple[Survey | None, list[Finding]]:
+    """Parse every sheet, collecting all findings; the survey is None on errors.
+
+    ``whole_workbook`` says the tables are every sheet of a file: then a
+    workbook with none of 问卷, 走访 and 投诉, or nothing to score, is an
+    error (never an empty result).  ``file_findings`` (e.g. the Excel lock
+    file) come first.
+    """
+    findings: list[Finding] = list(file_findings)
     sheets = match_sheets(tables, findings)
     split = lambda key, items=(): split_sheet(key, sheets[key], list(items), findings) if key in sheets else None  # noqa: E731
     settings = parse_settings(split("settings"), findings)
     scales = parse_scales(split("scales"), findings)
     if "scheme" not in sheets:
-        s = labels.SHEET["scheme"]
-        findings.append(Finding(ERROR, "missing_sheet", None, None, None, {"sheet_names": f"{s.zh} / {s.en}"}))
+        findings.append(_missing_sheets(("scheme",), tables))
         scheme, items = None, []
     else:
         scheme, items = parse_scheme(split("scheme"), scales, settings, findings)
+    if whole_workbook and not any(k in sheets for k in labels.DATA_SHEETS):
+        findings.append(_missing_sheets(labels.DATA_SHEETS, tables))
+    register = CustomerRegister()
     data: dict[str, Any] = {}
+    if "customers" in sheets:  # first: its spellings are the ones shown, and it is the roster
+        data["customers"] = parse_customers(split("customers"), findings, register)
     q_sheet, v_sheet = split("questionnaire", items), split("visits", items)
     if q_sheet is not None:
         data["questionnaire"], data["expected"] = parse_scored_sheet(
-            q_sheet, items, _item_scales(items, scheme, scales, True), ("customer_name", "respondent"), findings)
+            q_sheet, items, _item_scales(items, scheme, scales, True), ("customer_name", "respondent"), findings, register)
     if v_sheet is not None:
-        data["visits"], _ = parse_scored_sheet(v_sheet, items, _item_scales(items, scheme, scales, False), ("visit_date",), findings)
+        data["visits"], _ = parse_scored_sheet(
+            v_sheet, items, _item_scales(items, scheme, scales, False), ("visit_date",), findings, register)
     if "complaints" in sheets:
-        data["complaints"] = parse_complaints(split("complaints"), settings, findings)
-    if "customers" in sheets:
-        data["customers"] = parse_customers(split("customers"), findings)
+        data["complaints"] = parse_complaints(split("complaints"), settings, findings, register)
+    others = {key: parse_records(split(key), findings, register) for key in sheets
+              if key not in ("scheme", "settings", "scales", "customers", *labels.DATA_SHEETS)}
     has_rows = any(len(data.get(k, ())) for k in ("questionnaire", "visits"))
-    if scheme is not None and not has_rows:
+    if scheme is not None and not has_rows and any(k in sheets for k in labels.DATA_SHEETS):
         findings.append(Finding(WARNING, "no_data", None, None))
     if errors(findings) or scheme is None:
         return None, findings
     survey = Survey(scheme=scheme, settings=settings, scales=scales, findings=findings, source=source,
-                    sheet_names={k: t.name for k, t in sheets.items()}, **data)
+                    sheet_names={k: t.name for k, t in sheets.items()}, sheets=others, **data)
     return survey, findings
 
 
-def survey_from_tables(tables: Mapping[str, Table], source: str | None = None) -> Survey:
+def _missing_sheets(keys: tuple[str, ...], tables: Mapping[str, Table]) -> Finding:
+    """A required sheet (or one of several) is missing: name what was found
+    and every name accepted, so the user can rename the right sheet."""
+    found = join_labels(list(tables), 12) if tables else "—"
+    accepted = "; ".join(_sheet_names(labels.SHEET[k]) for k in keys)
+    names = " / ".join(f"{labels.SHEET[k].zh}" for k in keys) + " (" + " / ".join(labels.SHEET[k].en for k in keys) + ")"
+    code = "missing_sheet" if len(keys) == 1 else "no_data_sheet"
+    return Finding(ERROR, code, None, None, None, {"sheet_names": names, "found": found, "accepted": accepted})
+
+
+def survey_from_tables(tables: Mapping[str, Table], source: str | None = None, *, whole_workbook: bool = False,
+                       file_findings: Iterable[Finding] = ()) -> Survey:
     """Parse the sheets; raise :class:`InvalidInputError` listing every error."""
-    survey, findings = inspect_tables(tables, source)
+    survey, findings = inspect_tables(tables, source, whole_workbook=whole_workbook, file_findings=file_findings)
     if survey is None:
         raise InvalidInputError(findings, source)
     return survey

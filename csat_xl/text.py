@@ -19,8 +19,18 @@ _WHITESPACE = re.compile(r"\s+")
 
 #: Values Excel caches for a formula that failed.
 EXCEL_ERRORS = frozenset(
-    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA",
+     "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!", "#EXTERNAL!"}
 )
+#: Any other error code a newer Excel may cache: ``#`` + capitals + ``!`` or ``?``.
+_EXCEL_ERROR_SHAPE = re.compile(r"#[A-Z][A-Z0-9_/]*[!?]")
+
+#: Numbers beyond this magnitude are refused (WORKBOOK.md v2): no weight,
+#: score or setting is ever that large, and sums of them would overflow.
+NUMBER_LIMIT = 1e15
+#: "1,000" and "12,345.5": thousands separators in groups of three only, so
+#: that "1,5" is not silently read as 15.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 #: Leading characters that make a spreadsheet treat text as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,22 +62,42 @@ def is_blank(value: Any) -> bool:
 
 
 def is_excel_error(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS
+    if not isinstance(value, str):
+        return False
+    text = value.strip().upper()
+    return text in EXCEL_ERRORS or _EXCEL_ERROR_SHAPE.fullmatch(text) is not None
 
 
-def as_number(value: Any) -> float | None:
-    """The number a cell holds, or None.  Numeric text (also full-width) counts."""
+def as_number(value: Any, *, percent: float | None = None) -> float | None:
+    """The number a cell holds, or None.
+
+    Numeric text counts: full-width digits, surrounding spaces, thousands
+    separators ("1,000").  With ``percent`` a trailing ``%`` is accepted and
+    the number multiplied by it: ``percent=1`` where a value is in points
+    ("40%" weight = 40), ``percent=0.01`` where it is a share ("60%" = 0.6).
+    Not finite or beyond ±:data:`NUMBER_LIMIT` is None: the caller reports
+    the cell like any other bad value, never an overflow.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
+        number = float(value)
+    elif isinstance(value, str):
+        text = normalize(value)
+        factor = 1.0
+        if percent is not None and text.endswith("%"):
+            text, factor = text[:-1].rstrip(), percent
+        if "," in text:
+            if not _GROUPED.fullmatch(text):
+                return None
+            text = text.replace(",", "")
         try:
-            number = float(normalize(value).replace(",", ""))
+            number = float(text) * factor
         except ValueError:
             return None
-        return None if math.isnan(number) or math.isinf(number) else number
-    return None
+    else:
+        return None
+    return number if math.isfinite(number) and abs(number) <= NUMBER_LIMIT else None
 
 
 _INTEGRAL_TEXT = re.compile(r"[+-]?\d+\.0+")
@@ -98,11 +128,18 @@ def customer_key(value: Any) -> str | None:
     return text.split(".")[0] if "." in text and _INTEGRAL_TEXT.fullmatch(text) else text
 
 
+def id_fold(key: str | None) -> str | None:
+    """What two customer IDs (already :func:`customer_key`) must share to be
+    one customer: case folded, as Excel's own lookups compare (``c1001`` is
+    ``C1001``)."""
+    return None if key is None else key.casefold()
+
+
 def display(value: Any) -> str:
     """A cell value as a user would recognise it in a message."""
     if value is None:
         return "(blank)"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) <= NUMBER_LIMIT:
         return str(int(value))
     if isinstance(value, str):
         return f'"{value}"'

@@ -30,6 +30,11 @@ def soffice_binary() -> str | None:
 
 
 def _convert(source: Path, outdir: Path, target: str, timeout: float = 180) -> Path:
+    return _convert_many([Path(source)], outdir, target, timeout)[0]
+
+
+def _convert_many(sources: list[Path], outdir: Path, target: str, timeout: float = 240) -> list[Path]:
+    """Convert several files in one LibreOffice start (starting it is most of the cost)."""
     binary = soffice_binary()
     if binary is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
@@ -47,19 +52,24 @@ def _convert(source: Path, outdir: Path, target: str, timeout: float = 180) -> P
             target,
             "--outdir",
             str(outdir),
-            str(source),
+            *map(str, sources),
         ]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     suffix = target.split(":")[0]
-    result = outdir / (source.stem + "." + suffix)
-    if done.returncode != 0 or not result.exists():
-        raise RuntimeError(f"LibreOffice failed on {source}: {done.stdout}\n{done.stderr}")
-    return result
+    results = [outdir / (source.stem + "." + suffix) for source in sources]
+    if done.returncode != 0 or not all(r.exists() for r in results):
+        raise RuntimeError(f"LibreOffice failed on {sources}: {done.stdout}\n{done.stderr}")
+    return results
 
 
 def recalculate(source: Path, outdir: Path) -> Path:
     """Recalculate ``source`` in LibreOffice; returns the saved .xlsx (in ``outdir``)."""
     return _convert(Path(source), Path(outdir), "xlsx:Calc MS Excel 2007 XML")
+
+
+def recalculate_many(sources: list[Path], outdir: Path) -> list[Path]:
+    """:func:`recalculate` for several workbooks (names must differ), in one LibreOffice start."""
+    return _convert_many([Path(s) for s in sources], Path(outdir), "xlsx:Calc MS Excel 2007 XML")
 
 
 def to_pdf(source: Path, outdir: Path) -> Path:

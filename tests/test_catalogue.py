@@ -40,7 +40,7 @@ CASES = [
     ("grade bounds out of order", lambda b: b.update({"设置": [["参数", "值"], ["等级:满意", 95]]}), "error", "grade_bounds_order", None),
     ("conflicting category weight", setcell("指标", 2, 1, 40), "error", "conflicting_category_weight", "指标!B3"),
     ("item without category", lambda b: b["指标"].insert(1, [None, None, "新项目", 5]), "error", "item_without_category", "指标!A2"),
-    ("unknown column ignored", lambda b: [r.append("备注" if i == 0 else "x") for i, r in enumerate(b["问卷"])], "info", "ignored_column", "问卷!L1"),
+    ("unknown column ignored", lambda b: [r.append("备注" if i == 0 else "x") for i, r in enumerate(b["问卷"])], "info", "ignored_columns", "问卷!L1"),
     ("missing required column", setcell("投诉", 0, 1, "结果"), "error", "missing_column", "投诉!1:1"),
 ]
 

@@ -67,7 +67,7 @@ def book_lang(book) -> str:
 
 def inspect_book(book) -> tuple[Survey | None, list[Finding]]:
     """Parse the open workbook: ``(survey or None on errors, findings)``."""
-    survey, findings = inspect_tables(book_tables(book), source=book.name)
+    survey, findings = inspect_tables(book_tables(book), source=book.name, whole_workbook=True)
     if survey is not None:
         survey.meta.update({"file_name": book.name})
     return survey, findings

@@ -27,7 +27,7 @@ import numpy as np
 from .. import labels
 from ..findings import ERROR, Finding
 from ..scales import Scale, to_scores
-from ..tables import Table, inspect_tables
+from ..tables import Table, find_header, inspect_tables
 from ..text import as_number, is_blank, join_labels, match_key
 from .errors import CellError, RangeProblem
 
@@ -142,7 +142,9 @@ def parse_tables(ranges: Mapping[str, Grid], lang: str | None):
 
 def header_lang(rows: Grid, sheet_key: str) -> str | None:
     """The language of a table's header row: ``"zh"``, ``"en"`` or None."""
-    header = next((r for r in rows if any(not is_blank(c) for c in r)), [])
+    # The header row as the reader finds it: titles above it are allowed.
+    index = find_header(sheet_key, rows)
+    header = rows[index] if index is not None else []
     keys = {match_key(c) for c in header if not is_blank(c)}
     columns = labels.COLUMNS[sheet_key]
     zh = sum(match_key(c.zh) in keys for c in columns)

@@ -31,6 +31,7 @@ from xml.etree import ElementTree
 from ..findings import CsatError, Finding
 from ..survey import Survey
 from ..tables import Table, inspect_tables, survey_from_tables
+from .file_checks import file_findings, mark_uncached_formulas
 
 try:  # optional fast path; absent in Pyodide
     from python_calamine import CalamineWorkbook
@@ -219,10 +220,12 @@ def read_tables(path: str | os.PathLike, engine: str = "auto") -> dict[str, Tabl
     reader = open_reader(path, engine)
     try:
         with _gc_paused():
-            return reader.tables()
+            tables = reader.tables()
     finally:
         if hasattr(reader, "close"):
             reader.close()
+    mark_uncached_formulas(reader.path, tables)
+    return tables
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -241,7 +244,7 @@ def _with_meta(survey: Survey | None, path: Path) -> None:
 def inspect_workbook(path: str | os.PathLike, engine: str = "auto") -> tuple[Survey | None, list[Finding]]:
     """Read and check a workbook: ``(survey or None on errors, all findings)``."""
     path = Path(path)
-    survey, findings = inspect_tables(read_tables(path, engine), source=path.name)
+    survey, findings = inspect_tables(read_tables(path, engine), source=path.name, whole_workbook=True, file_findings=file_findings(path))
     _with_meta(survey, path)
     return survey, findings
 
@@ -249,7 +252,7 @@ def inspect_workbook(path: str | os.PathLike, engine: str = "auto") -> tuple[Sur
 def read_survey(path: str | os.PathLike, engine: str = "auto") -> Survey:
     """Read a survey workbook; raises :class:`~csat_xl.findings.InvalidInputError` listing all errors."""
     path = Path(path)
-    survey = survey_from_tables(read_tables(path, engine), source=path.name)
+    survey = survey_from_tables(read_tables(path, engine), source=path.name, whole_workbook=True, file_findings=file_findings(path))
     _with_meta(survey, path)
     return survey
 
