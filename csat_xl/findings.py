@@ -108,6 +108,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "duplicate_setting": {"en": "setting {setting} is given twice; the first is used", "zh": "参数 {setting} 重复，使用第一个"},
     "grade_bounds_order": {"en": "grade lower bounds must decrease from 很满意 to 不满意: {value}", "zh": "等级下限必须从很满意到不满意递减：{value}"},
     "lowest_grade_bound": {"en": "the lowest grade has no lower bound; {value} is ignored", "zh": "最低等级没有下限；{value} 被忽略"},
+    # --- complaint handling and improvement actions (ANALYSES.md §2–3)
+    "not_a_date": {"en": "{value} is not a date ({column}); left out of the timing figures", "zh": "{value} 不是日期（{column}）；不计入时效统计"},
+    "response_before_receipt": {"en": "response {value} is before the complaint was received ({earlier}); left out", "zh": "响应日期 {value} 早于投诉日期（{earlier}）；不计入"},
+    "closed_before_receipt": {"en": "closed {value} before the complaint was received ({earlier}); left out", "zh": "关闭日期 {value} 早于投诉日期（{earlier}）；不计入"},
+    "unknown_severity": {"en": "{value} is not a severity ({accepted})", "zh": "{value} 不是严重程度（{accepted}）"},
+    "unknown_status": {"en": "{value} is not an action status ({accepted}); the action counts as open", "zh": "{value} 不是整改状态（{accepted}）；按未完成计"},
+    "action_without_due_date": {"en": "action {value} has no due date; it is left out of the on-time rate", "zh": "措施 {value} 没有计划完成日期；不计入按时整改率"},
+    "done_before_created": {"en": "done {value} before the action was created ({earlier}); left out", "zh": "实际完成 {value} 早于提出日期（{earlier}）；不计入"},
+    "finished_without_done_date": {"en": "status {value} but no done date: counted as not done on time", "zh": "状态为 {value} 但没有实际完成日期：按未按时完成计"},
     # --- scoring
     "clamped": {"en": "customer {customer}: final score {value} clamped to {clamped}", "zh": "客户 {customer}：最终得分 {value} 截断为 {clamped}"},
     "not_surveyed": {"en": "customer {customer} is listed but has no questionnaire, visit or complaint", "zh": "客户 {customer} 已列出，但没有问卷、走访或投诉"},

@@ -49,6 +49,8 @@ SHEETS = (
     Label("customers", "客户", "Customers", aliases=("客户名单", "客户清单", "客户信息", "Customer list")),
     Label("scales", "量表", "Scales"),
     Label("settings", "设置", "Settings", aliases=("参数", "参数设置")),
+    # ANALYSES.md §3: improvement actions, tracked to closure
+    Label("actions", "整改", "Actions", aliases=("整改措施", "改进措施", "整改台账", "Improvement actions")),
 )
 SHEET = by_key(SHEETS)
 #: Sheets holding one row per customer record: the customer-ID rules
@@ -91,6 +93,22 @@ COLUMNS: dict[str, tuple[Label, ...]] = {
         REGION,
         Label("department", "责任部门", "Department"),
         Label("description", "描述", "Description"),
+        # ANALYSES.md §2: complaint handling on time
+        Label("response_date", "响应日期", "Response date", aliases=("响应时间", "Response time")),
+        Label("closed_date", "关闭日期", "Closed date", aliases=("结案日期", "关闭时间", "Closing date", "Date closed")),
+        Label("severity", "严重程度", "Severity", aliases=("投诉等级",)),
+    ),
+    "actions": (
+        Label("action_id", "编号", "Action ID", aliases=("整改编号", "措施编号", "ID")),
+        Label("source", "来源", "Source", aliases=("问题来源",)),
+        Label("action", "措施", "Action", aliases=("整改措施", "改进措施")),
+        Label("department", "责任部门", "Department"),
+        Label("owner", "责任人", "Owner"),
+        Label("created_date", "提出日期", "Created date", aliases=("创建日期", "Created")),
+        Label("due_date", "计划完成", "Due date", aliases=("计划完成日期", "完成期限", "Due")),
+        Label("done_date", "实际完成", "Done date", aliases=("实际完成日期", "Completed date")),
+        Label("status", "状态", "Status"),
+        Label("effect", "效果", "Effect", aliases=("效果验证",)),
     ),
     "customers": (
         CUSTOMER_ID,
@@ -122,6 +140,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "customers": ("customer_id",),
     "scales": ("scale", "label", "value"),
     "settings": ("setting", "value"),
+    "actions": ("action", "status"),
 }
 
 #: The column whose header cell marks a sheet's header row (WORKBOOK.md v2:
@@ -134,6 +153,7 @@ KEY_COLUMN: dict[str, str] = {
     "customers": "customer_id",
     "scales": "scale",
     "settings": "setting",
+    "actions": "action",
 }
 HEADER_SEARCH_ROWS = 30
 
@@ -200,6 +220,10 @@ SETTINGS = (
     Label("min_group_size", "最小分组", "minimum group size"),
     Label("churn_periods", "流失预警期数", "churn periods"),
     Label("churn_grade", "流失预警等级", "churn grade"),
+    # ANALYSES.md §2: complaint handling
+    Label("response_limit", "响应时限", "response limit"),
+    Label("closure_limit", "关闭时限", "closure limit"),
+    Label("monthly_complaint_target", "月投诉目标", "monthly complaint target"),
 )
 SETTING = by_key(SETTINGS)
 #: Settings that are shares (0–1): "60%" is 0.6.  Every other number setting
@@ -217,6 +241,23 @@ YES_NO = (
     Label("yes", "是", "yes", aliases=("true", "y", "1", "on")),
     Label("no", "否", "no", aliases=("false", "n", "0", "off")),
 )
+
+# --- complaint severity and action status (ANALYSES.md §2–3) ------------------
+COMPLAINT_SEVERITIES = (
+    Label("general", "一般", "general"),
+    Label("serious", "严重", "serious"),
+    Label("major", "重大", "major"),
+)
+COMPLAINT_SEVERITY = by_key(COMPLAINT_SEVERITIES)
+ACTION_STATUSES = (
+    Label("not_started", "未开始", "not started"),
+    Label("in_progress", "进行中", "in progress"),
+    Label("done", "已完成", "done", aliases=("完成", "completed")),
+    Label("verified", "已验证", "verified", aliases=("已关闭", "closed")),
+)
+ACTION_STATUS = by_key(ACTION_STATUSES)
+#: Statuses of a finished action (counted for the on-time rate).
+FINISHED_STATUSES = frozenset({"done", "verified"})
 
 # --- per-customer flags -----------------------------------------------------
 FLAGS = (

@@ -41,6 +41,11 @@ class Settings:
     completion_value: float = 80.0
     target_value: float = 90.0
     period: str | None = None
+    #: ANALYSES.md §2: respond within this many hours, close within this many days
+    response_limit_hours: float = 24.0
+    closure_limit_days: float = 15.0
+    #: complaints per month the department aims to stay within (no default)
+    monthly_complaint_target: float | None = None
     complaint_adjustments: Mapping[str, float] = field(default_factory=_default_adjustments)
     grade_bounds: Mapping[str, float] = field(default_factory=_default_bounds)
     #: groups with fewer scored customers show no figures (ANALYSES.md §1)

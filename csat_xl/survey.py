@@ -53,6 +53,8 @@ class Survey:
     visits: pd.DataFrame | None = None
     complaints: pd.DataFrame | None = None
     customers: pd.DataFrame | None = None
+    #: the 整改 / Actions sheet (ANALYSES.md §3, :func:`csat_xl.handling_reader.parse_actions`); None without it
+    actions: pd.DataFrame | None = None
     #: respondent expectations per item (``期望:<item>`` columns), same rows as questionnaire
     expected: pd.DataFrame | None = None
     findings: list[Finding] = field(default_factory=list)

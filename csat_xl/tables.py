@@ -427,6 +427,13 @@ def _plain_value(value: Any) -> Any:
 
 
 # --- settings -------------------------------------------------------------------------------
+#: Complaint-handling settings (ANALYSES.md §2): key → (Settings field, whether 0 is allowed).
+_HANDLING_SETTINGS = {
+    "response_limit": ("response_limit_hours", False),
+    "closure_limit": ("closure_limit_days", False),
+    "monthly_complaint_target": ("monthly_complaint_target", True),
+}
+
 def _lookup_label(options: tuple[labels.Label, ...], value: Any) -> str | None:
     key = match_key(value)
     for option in options:
@@ -513,6 +520,12 @@ def parse_settings(sheet: Sheet | None, findings: list[Finding]) -> Settings:
         elif setting == "churn_grade":
             grade = grade_key_of(raw_value)
             values["churn_grade"] = grade if grade else bad(_accepted(labels.GRADES))
+        elif setting in _HANDLING_SETTINGS:  # ANALYSES.md §2
+            field_name, zero_ok = _HANDLING_SETTINGS[setting]
+            if number is not None and (number > 0 or (zero_ok and number == 0)):
+                values[field_name] = number
+            else:
+                bad("≥ 0" if zero_ok else "> 0")
         elif setting.startswith("complaint:"):
             if number is not None:
                 adjustments[setting.split(":", 1)[1]] = number
@@ -726,6 +739,10 @@ def parse_complaints(sheet: Sheet, settings: Settings, findings: list[Finding],
     outcome = np.where(blank, "unhandled", outcome)
     frame = pd.DataFrame({"customer_id": ids, "outcome": outcome, "blank_outcome": blank,
                           **{k: _text_column(sheet, k) for k in columns}})
+    from .handling_reader import complaint_handling_columns  # ANALYSES.md §2
+
+    for key, values in complaint_handling_columns(sheet, pd.notna(ids), findings).items():
+        frame[key] = values
     frame["_row"] = sheet.rows + sheet.table.first_row
     return frame[pd.notna(frame["customer_id"])].reset_index(drop=True)
 
@@ -779,6 +796,15 @@ def parse_records(sheet: Sheet, findings: list[Finding], register: CustomerRegis
     if "customer_id" in frame:
         frame = frame[pd.notna(frame["customer_id"])].reset_index(drop=True)
     return frame
+
+
+def parse_action_sheet(sheet: Sheet, findings: list[Finding]) -> pd.DataFrame | None:
+    """整改 / Actions (ANALYSES.md §3), or None when the sheet lacks its required columns."""
+    from .handling_reader import parse_actions
+
+    if sheet.header_row < 0 or not _require_columns(sheet, findings):
+        return None
+    return parse_actions(sheet, findings, _text_column)
 
 
 # --- the workbook -------------------------------------------------------------------------------
@@ -839,8 +865,10 @@ def inspect_tables(tables: Mapping[str, Table], source: str | None = None, *, wh
             v_sheet, items, _item_scales(items, scheme, scales, False), ("visit_date",), findings, register)
     if "complaints" in sheets:
         data["complaints"] = parse_complaints(split("complaints"), settings, findings, register)
+    if "actions" in sheets:  # ANALYSES.md §3: dates and statuses checked cell by cell
+        data["actions"] = parse_action_sheet(split("actions"), findings)
     others = {key: parse_records(split(key), findings, register) for key in sheets
-              if key not in ("scheme", "settings", "scales", "customers", *labels.DATA_SHEETS)}
+              if key not in ("scheme", "settings", "scales", "customers", "actions", *labels.DATA_SHEETS)}
     has_rows = any(len(data.get(k, ())) for k in ("questionnaire", "visits"))
     if scheme is not None and not has_rows and any(k in sheets for k in labels.DATA_SHEETS):
         findings.append(Finding(WARNING, "no_data", None, None))

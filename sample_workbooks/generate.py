@@ -10,6 +10,10 @@
     customers never visited, some listed without data; complaints with every
     outcome and a few blank outcomes; descriptions starting with ``=`` and
     ``+`` (formula-injection cases); the questionnaire header on row 3 (rows 1–2 empty).
+    Complaint handling (issue 14): response and closed dates (some with a
+    time of day, some late, some open and overdue at the period end), a
+    severity, repeat complainants, a monthly target 月投诉目标 and an
+    整改 / Actions sheet (done on time, done late, overdue, not yet due).
 ``field_service_2026H1_en.xlsx``
     An English field-service example: one category, five equally weighted
     items, weight mode ``item``, a custom "Agreement" scale, numeric IDs.
@@ -23,7 +27,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -94,6 +98,7 @@ def pvc_workbook(period: str, seed: int, drift: float) -> openpyxl.Workbook:
     visits = [["客户编号", "走访日期", *ITEMS_ZH]]
     complaints = [["客户编号", "投诉编号", "日期", "处理结果", "投诉类别", "产品", "区域", "责任部门", "描述"]]
     worked = period == "2026Q2"
+    year, first_month = int(period[:4]), 3 * int(period[-1]) - 2  # complaints fall in the period's quarter
     if worked:  # METHOD.md §8, exactly
         questionnaire += [
             ["C001", names["C001"], "张经理", 85, 70, 90, 80, 75, 60, 88, 65, 92, 90],
@@ -134,17 +139,25 @@ def pvc_workbook(period: str, seed: int, drift: float) -> openpyxl.Workbook:
         if i % 3 == 1 or (worked and i % 5 == 2):
             outcome = OUTCOMES_ZH[n_complaint % 6] if n_complaint % 9 != 8 else None
             k = n_complaint % 7
-            complaints.append([c, f"TS-{period}-{100 + n_complaint}", date(2026, 4 + n_complaint % 3, 1 + n_complaint % 27),
+            complaints.append([c, f"TS-{period}-{100 + n_complaint}", date(year, first_month + n_complaint % 3, 1 + n_complaint % 27),
                                outcome, categories[k], ["SG-5", "SG-3", "SG-8"][n_complaint % 3], region, departments[k],
                                f"{names[c]}反映{categories[k]}"])
             n_complaint += 1
     customer_rows = [["客户编号", "客户名称", "区域", "客户权重", "客户类型"]]
     for i, c in enumerate(customers):
         customer_rows.append([c, names[c], REGIONS_ZH[i % 5], 200 + (i * 53) % 900, "贸易商" if i % 4 == 0 else "加工厂"])
-    settings = [["参数", "值"], ["权重模式", "类别"], ["走访占比", 0.6], ["期间", period], ["完成值", 80], ["目标值", 90]]
+    if worked:  # repeat complainants: the same customer and category again (outcome 满意: no score change)
+        complaints += [["C001", "TS-2026-004", date(2026, 6, 18), "满意", "交货延迟", "SG-5", "华东", "物流部", "交货又晚了两天"],
+                       ["C005", "TS-2026-005", date(2026, 5, 21), "满意", "质量-鱼眼", "SG-8", "华中", "生产部", "鱼眼偏多"]]
+    add_handling_dates(complaints, seed, "zh")
+    settings = [["参数", "值"], ["权重模式", "类别"], ["走访占比", 0.6], ["期间", period], ["完成值", 80], ["目标值", 90],
+                ["响应时限", 24], ["关闭时限", 15], ["月投诉目标", 7]]
     scales = [["量表", "标签", "分值"], ["回访", "积极回访", 95], ["回访", "滞后回访", 70], ["回访", "很少回访", 50], ["回访", "完全不回访", 20]]
-    book = _book({"指标": scheme, "问卷": questionnaire, "走访": visits, "投诉": complaints, "客户": customer_rows,
-                  "量表": scales, "设置": settings}, header_rows={"问卷": 3})
+    sheets = {"指标": scheme, "问卷": questionnaire, "走访": visits, "投诉": complaints, "客户": customer_rows,
+              "量表": scales, "设置": settings}
+    if worked:
+        sheets["整改"] = pvc_actions()
+    book = _book(sheets, header_rows={"问卷": 3})
     sheet = book["指标"]
     for start in (2, 5, 8):  # merged category cells, as users make them
         sheet.merge_cells(start_row=start, end_row=start + 2, start_column=1, end_column=1)
@@ -187,17 +200,81 @@ def field_service_workbook() -> openpyxl.Workbook:
             row[rng.randrange(5)] = grades[min(4, level)]
             visits.append([cid, date(2026, 3, 1 + i), *row])
         if i % 3 == 0:
-            complaints.append([cid, f"FS-{i:03d}", date(2026, 2, 1 + i), outcomes[(i // 3) % 6], EN_COMPLAINT_CATEGORIES[(i // 3) % len(EN_COMPLAINT_CATEGORIES)],
+            complaints.append([cid, f"FS-{i:03d}", date(2026, 1 + (i // 3) % 6, 3 + i), outcomes[(i // 3) % 6], EN_COMPLAINT_CATEGORIES[(i // 3) % len(EN_COMPLAINT_CATEGORIES)],
                                ["Pump P-200", "Valve V-10"][i % 2], None, ["Field service", "Logistics"][i % 2], "Customer reported the issue by phone"])
     scales = [["Scale", "Label", "Value"]] + [["Agreement", label, value] for label, value in zip(agreement, [95, 80, 65, 50, 30])]
-    settings = [["Setting", "Value"], ["weight mode", "item"], ["visit share", 0.6], ["period", "2026H1"]]
+    add_handling_dates(complaints, 7, "en")
+    settings = [["Setting", "Value"], ["weight mode", "item"], ["visit share", 0.6], ["period", "2026H1"],
+                ["response limit", 24], ["closure limit", 15], ["monthly complaint target", 2]]
     return _book({"Scheme": scheme, "Questionnaire": questionnaire, "Visits": visits, "Complaints": complaints,
-                  "Customers": customers, "Scales": scales, "Settings": settings})
+                  "Customers": customers, "Scales": scales, "Settings": settings, "Actions": field_service_actions()})
 
 
 #: Complaint categories of the English sample, in a skewed cycle so the
 #: Pareto chart has a clear "vital few" (late arrival) and a long tail.
 EN_COMPLAINT_CATEGORIES = ("Late arrival", "Wrong part", "Late arrival", "Rework", "Late arrival", "Wrong part", "Documentation")
+
+
+# --- complaint handling and improvement actions (issue 14, ANALYSES.md §2–3) ---------------------
+HANDLING_HEADER = {"zh": ["响应日期", "关闭日期", "严重程度"], "en": ["Response date", "Closed date", "Severity"]}
+SEVERITIES = {"zh": ["一般", "严重", "重大"], "en": ["general", "serious", "major"]}
+UNHANDLED = {"zh": ("未处理", None), "en": ("unhandled", None)}
+
+
+def add_handling_dates(complaints: list[list], seed: int, lang: str, outcome_col: int = 3, date_col: int = 2) -> None:
+    """Append response date, closed date and severity to the complaint rows (header first), in place.
+
+    Deterministic (``seed``).  Every fourth receipt carries a time of day
+    (a phone call logged at 09:00–16:00) and so does its response; most
+    responses come the same or the next day, every seventh late (2–4 days);
+    handled complaints close after 3–24 days (some past a 15-day limit);
+    unhandled ones stay open, half of them answered already."""
+    rng = random.Random(seed)
+    complaints[0] += HANDLING_HEADER[lang]
+    for n, row in enumerate(complaints[1:]):
+        received = row[date_col]
+        if n % 4 == 1:
+            received = datetime(received.year, received.month, received.day, 9 + n % 8, 15 * (n % 4))
+            row[date_col] = received
+        timed = isinstance(received, datetime)
+        delay_days = rng.choice([2, 3, 4]) if n % 7 == 3 else rng.choice([0, 0, 1, 1, 1])
+        if timed:
+            response = received + timedelta(hours=delay_days * 24 + rng.choice([1, 3, 5, -2]) if delay_days else rng.choice([1, 2, 4, 6]))
+        else:
+            response = received + timedelta(days=delay_days)
+        unhandled = row[outcome_col] in UNHANDLED[lang]
+        if unhandled and n % 2:
+            response = None
+        close_after = timedelta(days=rng.choice([3, 5, 8, 10, 12, 14, 18, 24]))
+        received_day = received.date() if isinstance(received, datetime) else received
+        closed = None if unhandled else received_day + close_after  # closing is logged as a date
+        severity = SEVERITIES[lang][2 if n % 11 == 5 else 1 if n % 5 == 2 else 0]
+        row += [response, closed, severity]
+
+
+def pvc_actions() -> list[list]:
+    """整改 / Actions of 2026Q2: item-sourced (effectiveness vs 2026Q1), complaint-sourced and free-text actions."""
+    return [
+        ["编号", "来源", "措施", "责任部门", "责任人", "提出日期", "计划完成", "实际完成", "状态", "效果"],
+        ["ZG-2026-01", "运输", "增加两家备选承运商，发货前一天电话确认车辆", "物流部", "李明", date(2026, 4, 2), date(2026, 5, 15), date(2026, 5, 10), "已验证", "5月起到货准时率 96%"],
+        ["ZG-2026-02", "TS-2026-001", "黑黄点批次复检，增加过滤网目数", "质检部", "王强", date(2026, 4, 9), date(2026, 4, 30), date(2026, 5, 8), "已完成", "复检合格"],
+        ["ZG-2026-03", "包装", "更换加厚包装袋，码垛加护角", "生产部", "赵丽", date(2026, 4, 12), date(2026, 5, 31), date(2026, 5, 28), "已完成", None],
+        ["ZG-2026-04", "技术支持和服务", "每季度走访前发送技术通报", "技术部", "陈刚", date(2026, 4, 20), date(2026, 6, 15), None, "进行中", None],
+        ["ZG-2026-05", "TS-2026-002", "物流破损赔付流程 3 日内完成", "物流部", "周杰", date(2026, 6, 3), date(2026, 6, 20), None, "未开始", None],
+        ["ZG-2026-06", "价格和付款", "对账单按月发送，付款提醒提前 7 天", "财务部", "钱芳", date(2026, 5, 6), date(2026, 7, 31), None, "进行中", None],
+        ["ZG-2026-07", "客户投诉 24 小时响应", "建立投诉值班表，响应时限写入考核", "销售部", "张华", date(2026, 4, 1), date(2026, 4, 30), date(2026, 4, 25), "已验证", "二季度 24 小时内响应率见报告"],
+    ]
+
+
+def field_service_actions() -> list[list]:
+    """Actions of the English sample (2026H1)."""
+    return [
+        ["Action ID", "Source", "Action", "Department", "Owner", "Created date", "Due date", "Done date", "Status", "Effect"],
+        ["A-01", "Timeliness", "Dispatch from the nearest depot; SMS the arrival time", "Field service", "J. Miller", date(2026, 1, 10), date(2026, 3, 31), date(2026, 3, 20), "verified", "Late arrivals down"],
+        ["A-02", "Parts supply", "Stock critical spare parts in two regional depots", "Logistics", "R. Patel", date(2026, 2, 1), date(2026, 4, 30), date(2026, 5, 12), "done", None],
+        ["A-03", "FS-000", "Call back within 4 hours of a complaint", "Field service", "A. Chen", date(2026, 2, 15), date(2026, 5, 31), None, "in progress", None],
+        ["A-04", "Skills", "Pump P-200 training for all technicians", "HR", "L. Garcia", date(2026, 3, 1), date(2026, 9, 30), None, "not started", None],
+    ]
 
 
 def main() -> None:

@@ -254,6 +254,114 @@ def groups_sheet(book, look: Look, model, generated: str) -> None:
     for rule in (CellIsRule(operator="lessThan", formula=["0"], font=Font(color="9C0006")),
                  CellIsRule(operator="greaterThan", formula=["0"], font=Font(color="006100"))):
         s.sheet.conditional_formatting.add(f"D{loop}", rule)
+def _side_fields(s: "SheetWriter", row: int, namespace: str, keys: list[str], label_cols: tuple[int, int],
+                 value_cols: tuple[int, int]) -> int:
+    """Fields with the label merged over ``label_cols`` and the value over ``value_cols`` (first, last column)."""
+    for offset, key in enumerate(keys):
+        r = row + offset
+        s.put(r, label_cols[0], s.model.fields[namespace][key].label, "label")
+        for col in range(label_cols[0] + 1, label_cols[1] + 1):
+            s.put(r, col, None, "label")
+        s.put(r, value_cols[0], f"{{{{ {namespace}.{key} }}}}", "kpi").alignment = Alignment(horizontal="left")
+        for col in range(value_cols[0] + 1, value_cols[1] + 1):
+            s.put(r, col, None, "kpi")
+        if label_cols[1] > label_cols[0]:
+            s.sheet.merge_cells(start_row=r, start_column=label_cols[0], end_row=r, end_column=label_cols[1])
+        if value_cols[1] > value_cols[0]:
+            s.sheet.merge_cells(start_row=r, start_column=value_cols[0], end_row=r, end_column=value_cols[1])
+    return row + len(keys)
+
+
+def _definitions(s: "SheetWriter", row: int, key: str, heading: str, last_col: int) -> int:
+    """The definitions table: the rate in A, its definition merged over B…``last_col``, two lines high."""
+    loop = s.table(row, key, ["rate", "definition"], "q", heading=heading, wrap=("definition",))
+    for r in (loop - 1, loop):
+        for col in range(3, last_col + 1):
+            s.put(r, col, None, "header" if r == loop - 1 else "wrap")
+        s.sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=last_col)
+    s.sheet.row_dimensions[loop].height = 30
+    return loop
+
+
+def complaints_sheet(book, look: Look, model, generated: str) -> None:
+    """The Complaints 投诉 sheet: handling figures (closure and resolution rate, times, overdue),
+    complaints per month against the target with its chart, the time table, overdue and repeat
+    complaints, the definitions, then the Pareto chart and the breakdowns."""
+    from csat_xl.report.handling_tables import COMPLAINT_KEYS, LIMIT_KEYS
+
+    lang = look.lang
+    c = lambda key: caption(key, lang)  # noqa: E731
+    red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
+    s = SheetWriter(book, "complaints", look, model, [24, 11, 14, 12, 11, 11, 12, 12, 11], landscape=True)
+    s.title(f"{c('title.complaints')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 1, c("block.handling"), "heading")
+    end = s.fields(4, "handling", COMPLAINT_KEYS)
+    _side_fields(s, 4, "handling", LIMIT_KEYS, (4, 6), (7, 9))
+    s.put(end, 1, f"{{{{ '' if pareto else '{c('no_complaints')}' }}}}", "note")
+    s.put(end + 1, 1, f"{{{{ '' if handling.has_complaint_dates or not pareto else '{c('no_complaint_dates')}' }}}}", "note")
+    loop = s.table(end + 3, "complaint_months", ["month", "count", "target", "over_target"], "m",
+                   heading=c("block.complaint_months"))
+    for text, font in ((c("handling.yes"), red), (c("handling.no"), green)):
+        s.sheet.conditional_formatting.add(f"D{loop}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
+    s.put(end + 3, 6, "{% chart complaint_months width=15 height=7 %}", "chart")
+    s.page_break_before(loop + 16)
+    loop = s.table(loop + 16, "complaint_timing", ["measure_kind", "complaint_severity", "timed", "median", "mean", "within",
+                                                   "share_within", "limit"], "t", heading=c("block.complaint_timing"))
+    loop = s.table(loop + 2, "complaint_overdue", ["customer_name", "customer_id", "complaint_id", "received", "days_open",
+                                                   "department", "complaint_category", "complaint_severity"], "o",
+                   heading=c("block.complaint_overdue"))
+    s.sheet.conditional_formatting.add(f"E{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F8696B"))
+    s.put(loop + 1, 1, f"{{{{ '' if complaint_overdue else '{c('no_overdue')}' }}}}", "note")
+    loop = s.table(loop + 3, "complaint_repeats", ["customer_name", "customer_id", "repeat_complaints", "repeated_categories"], "r",
+                   heading=c("block.complaint_repeats"), wrap=("repeated_categories",))
+    for r in (loop - 1, loop):
+        for col in range(5, 10):
+            s.put(r, col, None, "header" if r == loop - 1 else "wrap")
+        s.sheet.merge_cells(start_row=r, start_column=4, end_row=r, end_column=9)
+    loop = _definitions(s, loop + 2, "handling_definitions", c("block.handling_definitions"), 9)
+    row = loop + 2
+    s.page_break_before(row)
+    dimension_header = {d: labels.COLUMNS["complaints"][[x.key for x in labels.COLUMNS["complaints"]].index(d)].text(lang)
+                        for d in COMPLAINT_DIMENSIONS}
+    loop = s.table(row, "pareto", ["name", "count", "share", "cumulative_share"], "p", heading=c("block.pareto"),
+                   headers={"name": dimension_header["category"]})
+    s.put(row, 6, "{% chart pareto width=15 height=8 %}", "chart")
+    row = loop + 2
+    for dimension in COMPLAINT_DIMENSIONS:
+        loop = s.table(row, f"complaints_by_{dimension}", ["name", "count", "share", "adjustment"], "d",
+                       heading=c(f"block.by_{dimension}"), headers={"name": dimension_header[dimension]})
+        row = loop + 2
+
+
+def actions_sheet(book, look: Look, model, generated: str) -> None:
+    """The 整改跟踪 / Actions sheet: on-time rate, overdue actions, proposals, effectiveness, all actions."""
+    from csat_xl.report.handling_tables import ACTION_KEYS
+
+    lang = look.lang
+    c = lambda key: caption(key, lang)  # noqa: E731
+    red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
+    s = SheetWriter(book, "actions", look, model, [12, 16, 30, 12, 10, 12, 12, 10, 8], landscape=True)
+    s.title(f"{c('title.actions')} {{{{ kpi.period }}}}", generated)
+    s.put(3, 1, c("block.action_summary"), "heading")
+    end = _side_fields(s, 4, "handling", ACTION_KEYS, (1, 2), (3, 3))
+    s.put(end, 1, f"{{{{ '' if handling.has_actions_sheet else '{c('no_actions_sheet')}' }}}}", "note")
+    loop = s.table(end + 2, "actions_overdue", ["action_id", "source", "action", "department", "owner", "due", "days_overdue",
+                                                "status"], "o", heading=c("block.actions_overdue"), wrap=("action",))
+    s.sheet.conditional_formatting.add(f"G{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F8696B"))
+    s.put(loop + 1, 1, f"{{{{ '' if actions_overdue or not handling.has_actions_sheet else '{c('no_overdue')}' }}}}", "note")
+    loop = s.table(loop + 3, "action_proposals", ["item", "category", "reason", "mean_blended", "weakness"], "p",
+                   heading=c("block.action_proposals"), wrap=("item", "reason"))
+    s.put(loop + 1, 1, f"{{{{ '' if action_proposals else '{c('no_proposals')}' }}}}", "note")
+    loop = s.table(loop + 3, "action_effectiveness", ["action_id", "item", "status", "previous", "current", "change"], "e",
+                   heading=c("block.action_effectiveness"))
+    s.sheet.conditional_formatting.add(f"F{loop}", CellIsRule(operator="greaterThan", formula=["0"], font=green))
+    s.sheet.conditional_formatting.add(f"F{loop}", CellIsRule(operator="lessThan", formula=["0"], font=red))
+    s.put(loop + 1, 1, f"{{{{ '' if handling.has_previous or not action_effectiveness else '{c('no_previous')}' }}}}", "note")
+    loop = s.table(loop + 3, "actions", ["action_id", "source", "action", "department", "owner", "due", "done", "status",
+                                         "on_time"], "a", heading=c("block.actions"), wrap=("action",))
+    for text, font in ((c("handling.yes"), green), (c("handling.no"), red)):
+        s.sheet.conditional_formatting.add(f"I{loop}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
+    _definitions(s, loop + 2, "action_definitions", c("block.handling_definitions"), 9)
 
 
 def build(lang: str) -> openpyxl.Workbook:
@@ -318,21 +426,9 @@ def build(lang: str) -> openpyxl.Workbook:
     # --- Groups (issue 13)
     groups_sheet(book, look, model, generated)
 
-    # --- Complaints
-    s = SheetWriter(book, "complaints", look, model, [22, 9, 10, 13, 3, 12])
-    s.title(f"{c('title.complaints')} {{{{ kpi.period }}}}", generated)
-    s.fields(3, "kpi", ["complaints", "closure_rate"])
-    s.put(5, 1, f"{{{{ '' if pareto else '{c('no_complaints')}' }}}}", "note")
-    dimension_header = {d: labels.COLUMNS["complaints"][[x.key for x in labels.COLUMNS["complaints"]].index(d)].text(lang)
-                        for d in COMPLAINT_DIMENSIONS}
-    loop = s.table(7, "pareto", ["name", "count", "share", "cumulative_share"], "p", heading=c("block.pareto"),
-                   headers={"name": dimension_header["category"]})
-    s.put(7, 6, "{% chart pareto width=15 height=8 %}", "chart")
-    row = loop + 2
-    for dimension in COMPLAINT_DIMENSIONS:
-        loop = s.table(row, f"complaints_by_{dimension}", ["name", "count", "share", "adjustment"], "d",
-                       heading=c(f"block.by_{dimension}"), headers={"name": dimension_header[dimension]})
-        row = loop + 2
+    # --- Complaints (handling on time and the Actions sheet: issue 14, complaints_sheet / actions_sheet below)
+    complaints_sheet(book, look, model, generated)
+    actions_sheet(book, look, model, generated)
 
     # --- Trend (only with previous periods)
     s = SheetWriter(book, "trend", look, model, [12, 26, 12, 40, 12, 12, 10, 10, 24], landscape=True)

@@ -130,7 +130,7 @@ def chart_spec(chart, tables: dict, placed: dict[str, Block], top: int) -> Chart
     this sheet.
     """
     block, table = placed.get(chart.table), tables.get(chart.table)
-    bars = [s for s in chart.series if s.kind == "bar"] if chart.kind in ("bar", "bar_line") else []
+    bars = [s for s in chart.series if s.kind == "bar"] if chart.kind in ("bar", "bar_line", "bar_target") else []
     if block is None or table is None or not table.rows or not bars:
         return None
     keys = [c.key for c in table.columns]

@@ -131,6 +131,12 @@ from .group_captions import GROUP_CAPTIONS  # noqa: E402
 for _key, _text in {**STATS_CAPTIONS, **GROUP_CAPTIONS}.items():
     CAPTIONS.setdefault(_key, _text)
 
+# Complaint handling and improvement actions (issue 14), likewise.
+from .handling_captions import HANDLING_CAPTIONS  # noqa: E402
+
+for _key, _text in HANDLING_CAPTIONS.items():
+    CAPTIONS.setdefault(_key, _text)
+
 
 def caption(key: str, lang: str) -> str:
     """The caption ``key`` in ``lang`` (``zh`` or ``en``)."""

@@ -748,4 +748,8 @@ def build_report(
     from .group_tables import add_groups  # 分组 / Groups sheet (issue 13, ANALYSES.md §1)
 
     add_groups(model, all_scores[-1])
+    # Complaint handling on time and the 整改跟踪 / Actions sheet (issue 14, ANALYSES.md §2–3).
+    from .handling_tables import add_handling
+
+    add_handling(model, summary, summaries[-2] if len(summaries) > 1 else None)
     return model

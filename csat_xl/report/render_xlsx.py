@@ -26,7 +26,7 @@ Jinja2 (sandboxed, so a template passed with ``--template`` cannot run code):
 
 ``{% chart KEY %}`` (optionally ``{% chart KEY width=16 height=7.5 %}``, in cm)
     Draws the model's native chart KEY (``grades``, ``categories``,
-    ``weakness``, ``pareto``, ``trend``, ``stats_ipa``) with its top-left corner in this
+    ``weakness``, ``pareto``, ``trend``, ``stats_ipa``, ``complaint_months``) with its top-left corner in this
     cell.  The chart reads its data from the cells where the template
     rendered the chart's table (which may be on another sheet), so it stays
     live and editable in Excel; a chart whose table is not rendered anywhere,
@@ -655,6 +655,10 @@ def _build_chart(spec: Chart, source: _Rendered, model: ReportModel):
         from .stats_charts import scatter_chart
 
         return scatter_chart(spec, source.sheet, source.first_row, source.rows, source.columns)
+    if spec.kind == "bar_target":  # complaints per month against the target (issue 14)
+        from .handling_charts import bar_target_chart
+
+        return bar_target_chart(spec, source.sheet, source.first_row, source.rows, source.columns)
     bars = BarChart()
     bars.type = "col"
     bars.title = spec.title
