@@ -383,6 +383,13 @@ class Builder:
              {"kind": "whole", "formula1": "1", "formula2": "100", "operator": "between"}),
             ("churn_grade", labels.SETTING["churn_grade"].text(lang), labels.grade_text(s.churn_grade, lang),
              {"kind": "list", "formula1": '"' + ",".join(g.text(lang) for g in labels.GRADES) + '"'}),
+            # ANALYSES.md §2 (issue 14): complaint handling limits and the monthly target (blank: no target)
+            ("response_limit", labels.SETTING["response_limit"].text(lang), s.response_limit_hours,
+             {"kind": "decimal", "formula1": "0", "operator": "greaterThan"}),
+            ("closure_limit", labels.SETTING["closure_limit"].text(lang), s.closure_limit_days,
+             {"kind": "decimal", "formula1": "0", "operator": "greaterThan"}),
+            ("monthly_complaint_target", labels.SETTING["monthly_complaint_target"].text(lang), s.monthly_complaint_target,
+             {"kind": "decimal", "formula1": "0", "operator": "greaterThanOrEqual"}),
         ]
         prefix = labels.COMPLAINT_SETTING_PREFIX.text(lang)
         for outcome in labels.OUTCOMES:

@@ -152,6 +152,9 @@ SETTING_PROMPTS: dict[str, dict[str, str]] = {
     "min_group_size": {"zh": "分组（如区域）少于此数的已评分客户时不显示得分（默认 5）。", "en": "Groups (e.g. regions) with fewer scored customers show no figures (default 5)."},
     "churn_periods": {"zh": "连续多少期处于流失预警等级及以下即为流失风险（默认 2）。", "en": "Consecutive periods at or below the churn grade that make a churn risk (default 2)."},
     "churn_grade": {"zh": "流失预警等级：得分在此等级及以下计入（默认 比较满意）。", "en": "Churn grade: scores at or below this grade count (default fairly satisfied)."},
+    "response_limit": {"zh": "投诉响应时限（小时，默认 24）：响应日期 − 投诉日期在此之内算及时。", "en": "Response limit in hours (default 24): responded in time when response − receipt is within it."},
+    "closure_limit": {"zh": "投诉关闭时限（天，默认 15）：超过即为超期。", "en": "Closure limit in days (default 15): open longer is overdue."},
+    "monthly_complaint_target": {"zh": "月投诉目标（件数，可空）：每月投诉数与之比较。", "en": "Monthly complaint target (count, may stay blank): each month's complaints are compared with it."},
     "complaint": {"zh": "该处理结果的每条投诉加减分（如 -5、+2）。", "en": "Adjustment per complaint with this outcome (e.g. -5, +2)."},
     "grade": {"zh": "该等级的最低分（含），须从高到低。", "en": "Lowest score of this grade (inclusive); must descend."},
 }
