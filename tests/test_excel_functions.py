@@ -414,3 +414,24 @@ def test_array_form_single_form_and_engine_agree(answers, visits, complaints):
         if any(all(c is None for c in cells) for cid, cells in visits if str(cid) == key):
             continue
         assert single == (NA if final != final else pytest.approx(final, abs=1e-9)), key
+
+
+def test_scores_read_ranges_typed_by_hand_like_the_workbook_reader():
+    """Titles above the header, a 序号 column, a 平均分 row, a 合计 row, a
+    lower-case ID and an ID not on the 客户 range: =CSAT_SCORES() gives what
+    the plain tables give (WORKBOOK.md v2, the same rules as a workbook)."""
+    from handmade import plain
+
+    book = plain()
+    titled = lambda rows: [["2026年第二季度顾客满意度调查"], ["填表人：王芳", None, "日期：2026-06-30"], *rows]  # noqa: E731
+    questionnaire = [["序号", *book["问卷"][0]], *([i, *r] for i, r in enumerate(book["问卷"][1:], 1)),
+                     [None, "X999", "未登记", *([40] * len(ITEMS))], ["平均分", None, None, *([70] * len(ITEMS))]]
+    visits = [list(r) for r in book["走访"]]
+    visits[1][0] = "c001"
+    complaints = [*book["投诉"], ["合计", 3]]
+    result = call("CSAT_SCORES", titled(book["指标"]), titled(questionnaire), titled(visits), titled(complaints),
+                  titled(book["设置"]), None, None, titled(book["客户"]))
+    expected = call("CSAT_SCORES", book["指标"], book["问卷"], book["走访"], book["投诉"], book["设置"], None, None, book["客户"])
+    assert result == expected and [r[0] for r in result[1:]] == ["C001", "C003", "C004"]
+    header_missing = value_error("CSAT_SCORES", book["指标"], titled([["编号", *ITEMS], ["C001", *([80] * 9)]]))
+    assert "客户编号 / Customer ID" in header_missing and "questionnaire" in header_missing

@@ -240,3 +240,20 @@ def test_percent_settings_share_and_points():
     survey, findings = _inspect(book)
     assert survey is not None, [f.render("en") for f in findings]
     assert (survey.settings.visit_share, survey.settings.target_value, survey.settings.completion_value) == (0.6, 90, 80)
+
+
+def test_report_data_quality_lists_what_was_skipped_grouped(handmade, tmp_path):
+    import openpyxl
+
+    path, layout = handmade["done_when"]
+    out = tmp_path / "report.xlsx"
+    done = CliRunner().invoke(app, ["report", str(path), "-o", str(out), "--lang", "zh"])
+    assert done.exit_code == 0, done.output
+    ws = openpyxl.load_workbook(out)["数据质量"]
+    rows = [[c for c in r if c is not None] for r in ws.iter_rows(values_only=True)]
+    text = ["  ".join(str(c) for c in r) for r in rows]
+    stray = [t for t in text if layout.stray_cell in t]
+    assert stray and "X999" in stray[0] and "不在 客户名单 工作表中" in stray[0]
+    summary = [i for i, t in enumerate(text) if "汇总行" in t]
+    assert len(summary) == 2 and summary[1] == summary[0] + 1  # one run per kind
+    assert sum("表头上方" in t for t in text) == len(layout.names)

@@ -484,8 +484,12 @@ def _finding_value(value: Any) -> Any:
 def _findings_table(findings: Iterable[tuple[str, Finding]], lang: str) -> Table:
     columns = [_col("severity", lang), _col("file", lang), _col("sheet", lang), _col("cell", lang), _col("value", lang), _col("message", lang)]
     order = {"error": 0, "warning": 1, "info": 2}
+    findings = list(findings)
+    # Grouped by kind (first seen first) within each severity: what was
+    # skipped and why reads as a few runs, not as interleaved lines.
+    kinds = {f.code: i for i, (_, f) in reversed(list(enumerate(findings)))}
     rows, styles = [], []
-    for file, f in sorted(findings, key=lambda p: order.get(p[1].severity, 3)):
+    for file, f in sorted(findings, key=lambda p: (order.get(p[1].severity, 3), kinds[p[1].code])):
         rows.append({
             "severity": labels.SEVERITY[f.severity].text(lang), "file": file, "sheet": _text(f.sheet),
             "cell": _text(f.cell), "value": _finding_value(f.value), "message": f.message(lang),
