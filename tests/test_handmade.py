@@ -257,3 +257,21 @@ def test_report_data_quality_lists_what_was_skipped_grouped(handmade, tmp_path):
     summary = [i for i, t in enumerate(text) if "汇总行" in t]
     assert len(summary) == 2 and summary[1] == summary[0] + 1  # one run per kind
     assert sum("表头上方" in t for t in text) == len(layout.names)
+
+
+def test_user_docs_list_every_accepted_name():
+    """docs/workbook.md is where users look names up: every sheet alias,
+    column alias and summary label the reader accepts is written there or
+    in method.md §11 (guards the docs against drifting from labels.py)."""
+    from pathlib import Path
+
+    from csat_xl import labels
+
+    docs = Path(__file__).parent.parent / "docs"
+    text = (docs / "workbook.md").read_text(encoding="utf-8") + (docs / "method.md").read_text(encoding="utf-8")
+    names = [n for s in labels.SHEETS for n in s.names]
+    names += [n for cols in labels.COLUMNS.values() for c in cols for n in c.names]
+    names += [n for c in labels.COMMON_COLUMNS for n in c.names]
+    names += list(labels.SUMMARY_ROW_LABELS)
+    missing = sorted({n for n in names if n not in text})
+    assert not missing, missing
