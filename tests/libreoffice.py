@@ -33,7 +33,7 @@ def _convert(source: Path, outdir: Path, target: str, timeout: float = 180) -> P
     return _convert_many([Path(source)], outdir, target, timeout)[0]
 
 
-def _convert_many(sources: list[Path], outdir: Path, target: str, timeout: float = 240) -> list[Path]:
+def _convert_many(sources: list[Path], outdir: Path, target: str, timeout: float = 600) -> list[Path]:
     """Convert several files in one LibreOffice start (starting it is most of the cost)."""
     binary = soffice_binary()
     if binary is None:
