@@ -393,7 +393,7 @@ app.add_typer(addin_app, name="addin")
 
 @addin_app.command("install")
 def addin_install(
-    xlam: Annotated[Optional[Path], typer.Option("--xlam", help="The built csat_xl.xlam (default: the bundled or built one).")] = None,
+    xlam: Annotated[Optional[Path], typer.Option("--xlam", help="An add-in file to install (default: the one shipped with csat-xl). 要安装的加载项文件。")] = None,
     lang: LangOption = None,
 ) -> None:
     """Put csat_xl.xlam where Excel loads it (Windows); elsewhere say what to use. 安装 Excel 加载项。"""
@@ -404,6 +404,8 @@ def addin_install(
         stdout.print(install.say("not_windows", language), highlight=False)
         raise typer.Exit(1)
     done = run_guarded(lambda: install.install(xlam, lang=language), language)
+    if done.rebuilt_for:
+        stdout.print(install.say("rebuilt", language, version=done.rebuilt_for), highlight=False)
     stdout.print(install.say("installed", language, xlam=done.xlam.name, folder=done.xlam.parent), highlight=False)
     if done.python:
         stdout.print(install.say("interpreter", language, python=done.python, config=done.config), highlight=False)

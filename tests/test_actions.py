@@ -768,9 +768,10 @@ def test_classic_import_functions_registers_the_udf_modules_in_the_addin(monkeyp
     monkeypatch.setitem(sys.modules, "xlwings.udfs", fake_udfs)
     addin = FakeBook(Path("csat_xl.xlam"))
     addin.api = object()  # the COM workbook xlwings hands to import_udfs
+    addin.save = lambda: calls.append("saved")  # the add-in is saved, or the functions vanish on restart
     monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: addin))
     classic.import_functions()
-    assert calls == [("csat_xl.excel", addin.api)]
+    assert calls == [("csat_xl.excel", addin.api), "saved"]
     # the module named there is the one holding the Excel functions (issue 3)
     assert callable(importlib.import_module("csat_xl.excel").csat_scores)
 

@@ -42,6 +42,9 @@ PACKAGE_DATA = (
     "csat_xl/data/field_service_2026H1_en.xlsx",
     "csat_xl/report/templates/report_zh.xlsx",
     "csat_xl/report/templates/report_en.xlsx",
+    "csat_xl/data/csat_xl.xlam",  # built from addin/classic by setup.py
+    "csat_xl/data/addin/customUI14.xml",
+    "csat_xl/data/addin/csat_xl_ribbon.bas",
 )
 
 
@@ -79,7 +82,20 @@ def test_wheel_and_sdist_carry_the_version_and_the_package_data(dist):
     assert "csat-xl = csat_xl.cli:main" in zipfile.ZipFile(wheel).read(f"csat_xl-{VERSION}.dist-info/entry_points.txt").decode()
     with tarfile.open(sdist) as tar:
         members = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
-    assert {"pyproject.toml", "CHANGELOG.md", "csat_xl/_version.py", *PACKAGE_DATA} <= members
+    built_in_wheel = {name for name in PACKAGE_DATA if name.startswith("csat_xl/data/") and "xlsx" not in name}
+    assert {"pyproject.toml", "setup.py", "CHANGELOG.md", "csat_xl/_version.py", *(set(PACKAGE_DATA) - built_in_wheel)} <= members
+    classic = {f"addin/classic/{p.name}" for p in (ROOT / "addin" / "classic").iterdir() if p.suffix in (".bas", ".xml")}
+    assert classic <= members  # the .xlam of a wheel built from this sdist has every module and the ribbon
+
+
+def test_olevba_lists_every_ribbon_callback_in_the_shipped_addin(dist, tmp_path):
+    from test_xlam import check_addin_with_olevba
+
+    with zipfile.ZipFile(_only(dist, "*.whl")) as wheel:
+        shipped = tmp_path / "csat_xl.xlam"
+        shipped.write_bytes(wheel.read("csat_xl/data/csat_xl.xlam"))
+        assert wheel.read("csat_xl/data/addin/customUI14.xml") == (ROOT / "addin" / "classic" / "customUI14.xml").read_bytes()
+    check_addin_with_olevba(shipped)
 
 
 def _fresh_venv(folder: Path, wheel: Path) -> Path:

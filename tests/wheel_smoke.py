@@ -136,12 +136,13 @@ def package_data_is_shipped(work: Path, source: Path | None) -> str:
     shipped = {
         "sample data": [SAMPLE_ZH, SAMPLE_EN],
         "report templates": [PACKAGE / "report" / "templates" / f"report_{lang}.xlsx" for lang in ("zh", "en")],
+        "classic add-in": [PACKAGE / "data" / "csat_xl.xlam"],
     }
     for what, paths in shipped.items():
         for path in paths:
             assert path.is_file(), f"{what}: {path} missing"
             with zipfile.ZipFile(path) as package:  # a real workbook, not a pointer file
-                assert "xl/workbook.xml" in package.namelist(), f"{path} is not an xlsx package"
+                assert "xl/workbook.xml" in package.namelist(), f"{path} is not an Excel package"
     assert str(files("csat_xl") / "data").endswith("data")
     return ", ".join(shipped)
 
@@ -203,6 +204,25 @@ def scripts_write_into_the_book(work: Path, source: Path | None) -> str:
     assert added["validate"] == ["校验结果"] and added["refresh_results"] == ["客户得分"], added
     assert any(name.startswith("报告") for name in added["build_report"]), added
     return "validate, refresh_results, build_report replay writes"
+
+
+@check
+def addin_installs_from_the_wheel(work: Path, source: Path | None) -> str:
+    """``csat-xl addin install`` as on a Chinese Windows (XLSTART and the user folder under tmp)."""
+    from csat_xl.actions import install, xlam
+
+    shipped = install.shipped_xlam()
+    assert shipped.is_file() and xlam.find_sources() is not None, "the add-in or its sources are missing"
+    assert (PACKAGE / "data" / "addin" / "customUI14.xml").is_file()
+    env = {"APPDATA": str(work / "Roaming"), "USERPROFILE": str(work / "Users" / "张三")}
+    python = "C:\\Users\\张三\\csat\\.venv\\Scripts\\python.exe"
+    done = install.install(platform="win32", env=env, python=python, code_page=936)
+    assert done.xlam == work / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "csat_xl.xlam"
+    if done.rebuilt_for is None:
+        assert done.xlam.read_bytes() == shipped.read_bytes()
+    assert xlam.xlwings_version_of(done.xlam) == xlam.xlwings_addin_module()[1]
+    assert done.config.read_bytes() == f'"INTERPRETER_WIN","{python}"\r\n'.encode("gbk")
+    return f"{done.xlam.name} into XLSTART ({'rebuilt for xlwings ' + done.rebuilt_for if done.rebuilt_for else 'as shipped'}), config in cp936"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,10 +28,7 @@ from pathlib import Path
 
 from ..findings import CsatError, InvalidInputError, OutputError
 from . import book_actions, texts
-
-#: The UDF modules the **Import functions** button registers (issue 3's
-#: custom functions).  Kept as data so ``build_xlam.py`` and the docs agree.
-UDF_MODULES = ("csat_xl.excel",)
+from .xlam import UDF_MODULES  # the modules **Import functions** registers (also in the add-in's config sheet)
 
 #: File names of what the buttons write, by language.
 REPORT_SUFFIX = {"zh": "_报告", "en": "_report"}
@@ -185,8 +182,10 @@ def import_functions(book=None) -> None:
 
     Called from the add-in, the functions are imported *into the add-in*
     (so every workbook sees them), which is what xlwings'
-    ``ImportPythonUDFsToAddin`` does.  Needs "Trust access to the VBA project
-    object model" in Excel's Trust Center.
+    ``ImportPythonUDFsToAddin`` does; then the add-in is **saved**, or the
+    imported module (``xlwings_udfs``) would be gone when Excel restarts.
+    Needs "Trust access to the VBA project object model" in Excel's Trust
+    Center.
     """
     import importlib
 
@@ -195,3 +194,4 @@ def import_functions(book=None) -> None:
     target = book if book is not None else xw.Book.caller()
     udfs = importlib.import_module("xlwings.udfs")  # Windows-only: pywin32
     udfs.import_udfs(";".join(UDF_MODULES), target.api)
+    target.save()  # an add-in in XLSTART is saved in place: the functions survive a restart

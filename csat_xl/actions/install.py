@@ -2,12 +2,25 @@
 
 On Windows, Excel opens every workbook in the user's start-up folder
 ``%APPDATA%\\Microsoft\\Excel\\XLSTART`` when it starts, so copying the
-built add-in there makes the 满意度 CSAT tab appear in every Excel session
-(the same place ``xlwings addin install`` uses).  The add-in's RunPython
-calls need to know which Python has csat-xl installed: unless the user has
-already chosen one, the Python running this command is written to the
-add-in's config file ``%USERPROFILE%\\.csat_xl\\csat_xl.conf``
-(``"INTERPRETER_WIN","…\\pythonw.exe"``, the format xlwings reads).
+add-in there makes the 满意度 CSAT tab appear in every Excel session (the
+same place ``xlwings addin install`` uses).
+
+Which add-in: ``--xlam PATH`` when given; otherwise the one shipped in the
+wheel (``csat_xl/data/csat_xl.xlam``) when it carries the VBA module of the
+xlwings installed here — xlwings' module calls the DLL of its own version —
+and else one built on the spot from the shipped add-in sources with the
+installed xlwings' module (:mod:`csat_xl.actions.xlam`).
+
+The add-in's RunPython calls need to know which Python has csat-xl
+installed: unless the user has already chosen one, the Python running this
+command is written to the add-in's config file
+``%USERPROFILE%\\.csat_xl\\csat_xl.conf`` (``"INTERPRETER_WIN","…\\pythonw.exe"``).
+xlwings' VBA reads that file with ``Open … For Input``, which decodes bytes
+in the system's ANSI code page (cp936 on Chinese Windows, cp1252 on Western
+European …), so the file is written in that code page — a path under
+``C:\\Users\\张三`` must be GBK bytes, not UTF-8.  A path the code page
+cannot spell is replaced by its 8.3 short form (ASCII); failing that the
+command stops with a message instead of writing a path VBA would garble.
 
 Elsewhere (macOS, Linux) there is no classic add-in to install: the command
 explains what to use instead (the Office add-in or xlwings Lite) and exits 1.
@@ -24,9 +37,7 @@ from pathlib import Path
 
 from ..findings import CsatError
 from ..io.atomic import atomic_output
-from .xlam import PROJECT_NAME
-
-XLAM_NAME = f"{PROJECT_NAME}.xlam"
+from .xlam import PROJECT_NAME, XLAM_NAME, build_xlam, find_sources, xlwings_addin_module, xlwings_version_of
 
 MESSAGES: dict[str, dict[str, str]] = {
     "installed": {
@@ -56,8 +67,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
     },
     "no_xlam": {
-        "en": "{xlam} not found. Build it first on Windows: python addin/classic/build_xlam.py (see docs/actions.md), or pass --xlam PATH.",
-        "zh": "找不到 {xlam}。请先在 Windows 上构建：python addin/classic/build_xlam.py（见 docs/actions.md），或用 --xlam 指定路径。",
+        "en": "{xlam} not found, and no add-in sources to build it from. Reinstall csat-xl (pip install --force-reinstall csat-xl) or pass --xlam PATH.",
+        "zh": "找不到 {xlam}，也没有可用于构建它的加载项源文件。请重新安装 csat-xl（pip install --force-reinstall csat-xl）或用 --xlam 指定路径。",
+    },
+    "rebuilt": {
+        "en": "Built the add-in for the installed xlwings {version} (its VBA module must match the xlwings of this Python).",
+        "zh": "已按本机安装的 xlwings {version} 构建加载项（其 VBA 模块必须与此 Python 中的 xlwings 版本一致）。",
+    },
+    "not_ansi": {
+        "en": ("The path {python} cannot be written in the Windows code page cp{code_page}, which the add-in's VBA reads, "
+               "and it has no short (8.3) name. Install Python in a folder with a plain-ASCII path (e.g. C:\\csat\\.venv) "
+               "and run csat-xl addin install from there."),
+        "zh": ("路径 {python} 无法用加载项 VBA 读取配置时使用的 Windows 代码页 cp{code_page} 表示，且没有 8.3 短路径。"
+               "请把 Python 安装到纯英文路径（如 C:\\csat\\.venv）后，在那里运行 csat-xl addin install。"),
     },
     "no_appdata": {
         "en": "The environment variable APPDATA is not set: cannot find Excel's XLSTART folder.",
@@ -79,23 +101,13 @@ class Installed:
     xlam: Path
     config: Path | None
     python: str | None
+    #: the xlwings version the add-in was built for on the spot (None: copied as shipped)
+    rebuilt_for: str | None = None
 
 
-def xlam_candidates() -> list[Path]:
-    """Where a built add-in is looked for: bundled package data, then the source tree's build output."""
-    package = Path(__file__).resolve().parent.parent
-    return [package / "data" / XLAM_NAME, package.parent / "addin" / "classic" / "dist" / XLAM_NAME]
-
-
-def find_xlam(explicit: str | os.PathLike | None, lang: str) -> Path:
-    if explicit is not None:
-        candidates = [Path(explicit)]
-    else:
-        candidates = xlam_candidates()
-    for path in candidates:
-        if path.is_file():
-            return path
-    raise CsatError(say("no_xlam", lang, xlam=candidates[0]))
+def shipped_xlam() -> Path:
+    """The add-in in the installed package (the wheel's build step puts it there)."""
+    return Path(__file__).resolve().parent.parent / "data" / XLAM_NAME
 
 
 def xlstart_folder(env: Mapping[str, str]) -> Path | None:
@@ -115,20 +127,78 @@ def windowless_python(executable: str) -> str:
     return str(quiet if quiet.exists() else path)
 
 
-def write_interpreter(config: Path, python: str) -> bool:
-    """Add ``INTERPRETER_WIN`` to the add-in's config file unless the user has set one."""
-    lines = config.read_text(encoding="utf-8").splitlines() if config.exists() else []
+#: The code page assumed where Windows cannot be asked (tests of the Windows path on other systems).
+FALLBACK_CODE_PAGE = 1252
+
+
+def ansi_code_page() -> int:
+    """The Windows ANSI code page (GetACP: 936 on Chinese Windows), which VBA's file input decodes with."""
+    try:
+        import ctypes
+
+        return int(ctypes.windll.kernel32.GetACP())  # type: ignore[attr-defined]
+    except (ImportError, AttributeError, OSError):
+        return FALLBACK_CODE_PAGE
+
+
+def short_path(path: str) -> str | None:
+    """The 8.3 short form of an existing path (Windows), or None."""
+    try:
+        import ctypes
+
+        buffer = ctypes.create_unicode_buffer(32768)
+        length = ctypes.windll.kernel32.GetShortPathNameW(path, buffer, len(buffer))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return None
+    return buffer.value if 0 < length < len(buffer) else None
+
+
+def ansi_spelling(python: str, code_page: int, lang: str, shorten=short_path) -> str:
+    """``python`` as the code page can spell it: itself, else its short path; else a clear error."""
+    for candidate in (python, shorten(python)):
+        if candidate is None:
+            continue
+        try:
+            candidate.encode(f"cp{code_page}")
+        except UnicodeEncodeError:
+            continue
+        return candidate
+    raise CsatError(say("not_ansi", lang, python=python, code_page=code_page))
+
+
+def _read_config(config: Path, code_page: int) -> list[str]:
+    if not config.exists():
+        return []
+    data = config.read_bytes()
+    for encoding in (f"cp{code_page}", "utf-8"):  # files of earlier versions were UTF-8
+        try:
+            return data.decode(encoding).splitlines()
+        except UnicodeDecodeError:
+            continue
+    return data.decode(f"cp{code_page}", errors="replace").splitlines()
+
+
+def write_interpreter(config: Path, python: str, code_page: int = 1252) -> bool:
+    """Add ``INTERPRETER_WIN`` to the add-in's config file, in the ANSI code page, unless the user has set one."""
+    lines = _read_config(config, code_page)
     if any(line.upper().startswith('"INTERPRETER_WIN"') for line in lines):
         return False
     config.parent.mkdir(parents=True, exist_ok=True)
     lines.append(f'"INTERPRETER_WIN","{python}"')
-    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with atomic_output(config) as temp:
+        Path(temp).write_bytes(("\r\n".join(lines) + "\r\n").encode(f"cp{code_page}"))
     return True
 
 
 def install(xlam: str | os.PathLike | None = None, lang: str = "en", platform: str | None = None,
-            env: Mapping[str, str] | None = None, python: str | None = None) -> Installed:
-    """Copy the add-in into XLSTART (Windows); raises :class:`NotWindowsError` elsewhere."""
+            env: Mapping[str, str] | None = None, python: str | None = None, code_page: int | None = None,
+            shorten=short_path) -> Installed:
+    """Put the add-in into XLSTART (Windows); raises :class:`NotWindowsError` elsewhere.
+
+    ``code_page`` is the ANSI code page the config is written in (default:
+    this Windows' own, :func:`ansi_code_page`); ``shorten`` finds a short
+    path (tests pass their own).
+    """
     platform = platform or sys.platform
     env = os.environ if env is None else env
     if not platform.startswith("win"):
@@ -136,13 +206,29 @@ def install(xlam: str | os.PathLike | None = None, lang: str = "en", platform: s
     folder = xlstart_folder(env)
     if folder is None:
         raise CsatError(say("no_appdata", lang))
-    source = find_xlam(xlam, lang)
+    code_page = code_page or ansi_code_page()
+    interpreter = ansi_spelling(windowless_python(python or sys.executable), code_page, lang, shorten)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / XLAM_NAME
+    rebuilt_for = None
+    if xlam is not None:
+        source = Path(xlam)
+        if not source.is_file():
+            raise CsatError(say("no_xlam", lang, xlam=source))
+    else:
+        source = shipped_xlam()
+        _, installed_xlwings = xlwings_addin_module()
+        if xlwings_version_of(source) != installed_xlwings:
+            sources = find_sources()
+            if sources is None:
+                raise CsatError(say("no_xlam", lang, xlam=source))
+            source, rebuilt_for = None, installed_xlwings
     # Excel keeps a loaded add-in open: atomic_output reports that clearly.
-    with atomic_output(target, inputs=[source], lang=lang) as temp:
-        shutil.copyfile(source, temp)
+    if source is None:
+        build_xlam(target, sources)
+    else:
+        with atomic_output(target, inputs=[source], lang=lang) as temp:
+            shutil.copyfile(source, temp)
     config = config_path(env)
-    interpreter = windowless_python(python or sys.executable)
-    written = write_interpreter(config, interpreter)
-    return Installed(target, config if written else None, interpreter if written else None)
+    written = write_interpreter(config, interpreter, code_page)
+    return Installed(target, config if written else None, interpreter if written else None, rebuilt_for)
