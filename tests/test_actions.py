@@ -778,7 +778,6 @@ def test_classic_import_functions_registers_the_udf_modules_in_the_addin(monkeyp
 
 # --- ribbon, VBA callbacks and the .xlam ---------------------------------------------------------------
 CLASSIC = ROOT / "addin" / "classic"
-OFFICEJS = ROOT / "addin" / "officejs"
 CUSTOM_UI_NS = "{http://schemas.microsoft.com/office/2009/07/customui}"
 ACTION_LABELS = ["生成报告 Build report", "新建模板 New template", "校验 Validate", "刷新结果 Refresh"]
 
@@ -842,42 +841,6 @@ def test_vba_module_of_the_addin_names_the_project():
     module = xlam.custom_addin_module()
     assert 'Public Const PROJECT_NAME As String = "csat_xl"' in module
     assert "Public Function RunPython(" in module
-
-
-# --- the Office add-in ---------------------------------------------------------------------------------
-def test_manifest_buttons_are_bound_to_scripts():
-    import re
-    from xml.etree import ElementTree
-
-    root = ElementTree.parse(OFFICEJS / "manifest.xml").getroot()
-    ids = [e.get("id") for e in root.iter() if e.get("id")]
-    assert len(ids) == len(set(ids))
-    defined = {e.get("id") for e in root.iter() if e.tag.endswith(("}String", "}Url", "}Image")) and e.get("id")}
-    assert {e.get("resid") for e in root.iter() if e.get("resid")} <= defined
-    ov = "{http://schemas.microsoft.com/office/taskpaneappversionoverrides}"
-    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
-    strings = {e.get("id"): e.get("DefaultValue") for e in root.iter() if e.tag.endswith("}String")}
-    tab = next(root.iter(f"{ov}CustomTab"))
-    assert strings[tab.find(f"{ov}Label").get("resid")] == "满意度 CSAT"
-    buttons = [c for c in tab.iter(f"{ov}Control") if c.get(xsi) == "Button"]
-    assert [strings[b.find(f"{ov}Label").get("resid")] for b in buttons] == ACTION_LABELS
-    functions = [b.find(f"{ov}Action/{ov}FunctionName").text for b in buttons]
-    assert all(b.find(f"{ov}Action").get(xsi) == "ExecuteFunction" for b in buttons)
-    glue = (OFFICEJS / "commands.js").read_text(encoding="utf-8")
-    bound = dict(re.findall(r'Office\.actions\.associate\("(\w+)", \(event\) => runCsatScript\("(\w+)", event\)\)', glue))
-    assert set(bound) == set(functions)
-    assert sorted(bound.values()) == sorted(scripts.SCRIPTS)
-
-
-def test_commands_js_is_valid_javascript():
-    import shutil
-    import subprocess
-
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    done = subprocess.run([node, "--check", str(OFFICEJS / "commands.js")], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
 
 
 # --- csat-xl addin install -------------------------------------------------------------------------------

@@ -244,3 +244,16 @@ def test_build_script_builds_from_the_classic_folder(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stderr
     check_addin_with_olevba(out)
+
+
+def test_ribbon_xml_is_valid_against_customui14_xsd():
+    """customUI14.xml (and so whatever #16 or anyone adds to it) against Microsoft's ribbon schema."""
+    xsd = ROOT.parent / "shared" / "office-xsd" / "customui" / "customui14.xsd"
+    if not xsd.is_file():
+        pytest.skip(f"ribbon schema not found at {xsd} (../shared/office-xsd/)")
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(xsd))
+    schema.validate(str(CLASSIC / "customUI14.xml"))
+    with pytest.raises(xmlschema.XMLSchemaValidationError):  # the validator does reject a bad ribbon
+        schema.validate(str(xsd.parent / "negative.xml"))

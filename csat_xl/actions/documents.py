@@ -202,7 +202,7 @@ def render_report_file(model, out: Path, inputs: Sequence[os.PathLike] = ()) -> 
 
 
 # --- the template ----------------------------------------------------------------------------
-#: Name of the JavaScript callback (addin/officejs/commands.js) that opens a
+#: Name of the JavaScript callback (addin/server/static/js/main.js) that opens a
 #: workbook from base64 with Office.js' ``Excel.createWorkbook``.
 OPEN_WORKBOOK_CALLBACK = "csatOpenWorkbook"
 

@@ -54,7 +54,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "On this computer use one of these instead (see docs/actions.md):\n"
             "  • xlwings Lite: install the free xlwings Lite add-in from Excel's add-in store, add csat-xl to its\n"
             "    requirements and run the scripts build_report, new_template, validate, refresh_results from its task pane;\n"
-            "  • xlwings Server: ask IT to deploy addin/officejs/manifest.xml (needs an xlwings PRO licence for company use);\n"
+            "  • xlwings Server: ask IT to run the server project addin/server and deploy the manifest it serves\n    (xlwings Server needs an xlwings PRO licence for company use);\n"
             "  • the command line: csat-xl validate / report / template."
         ),
         "zh": (
@@ -62,7 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "在这台电脑上请改用以下方式之一（见 docs/actions.md）：\n"
             "  • xlwings Lite：从 Excel 加载项商店安装免费的 xlwings Lite，在其 requirements 中加入 csat-xl，\n"
             "    然后在任务窗格中运行 build_report、new_template、validate、refresh_results；\n"
-            "  • xlwings Server：请 IT 部署 addin/officejs/manifest.xml（公司使用需要 xlwings PRO 许可证）；\n"
+            "  • xlwings Server：请 IT 运行服务器项目 addin/server 并部署其提供的清单（公司使用需要 xlwings PRO 许可证）；\n"
             "  • 命令行：csat-xl validate / report / template。"
         ),
     },

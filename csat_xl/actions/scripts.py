@@ -3,7 +3,7 @@
 In both hosts there is no file system next to the workbook: the host sends
 the workbook's sheets, injects them as the ``book`` argument (annotated
 ``xw.Book``), and replays the writes the script made.  The ribbon buttons of
-the Office add-in (``addin/officejs/``) and the xlwings Lite task pane run
+the Office add-in (``addin/server/``, xlwings Server) and the xlwings Lite task pane run
 these functions by name:
 
 =====================  ======================  ==================================================
