@@ -111,6 +111,7 @@ def reference_zh() -> Fill:
             [1001, "数字编号公司", "乙", "SATISFIED", "fairly  dissatisfied", None, 95, 0, None, None, 100, "不满意"],
             [" 1001 ", None, "丙", None, None, None, None, None, None, None, None, None],
             ["C012", None, None, *([95] * 9)],
+            ["c003", None, None, *([60] * 9)],  # C003 typed in lower case: the same customer (WORKBOOK.md v2)
             ["C013", None, None, "比较满意", *([None] * 8)],
         ],
         visits=[
@@ -223,6 +224,8 @@ def checks_zh() -> Fill:
             ["D1", None, None, "满意吗", 150, *([None] * 7)],  # 2 invalid cells
             ["X9", None, None, 80],  # not on the customer list
             [None, None, None, 70],  # data without an ID
+            ["D*", None, None, 50],  # not listed either: a wildcard must not find D1
+            ["d2", None, None, 90],  # D2 typed in lower case: the same customer (MATCH ignores case)
         ],
         visits=[["D2", None, "超级满意"], ["D3", None, 85]],  # 1 invalid cell
         complaints=[{"customer_id": "D2", "outcome": "还行"}, {"customer_id": "X8", "outcome": "满意"}],
@@ -366,6 +369,7 @@ def test_scenarios_cover_the_awkward_cases(recalculated):
     path, done, lang = recalculated["reference_zh"]
     records = {r["customer_id"]: r for r in score(read_survey(path)).records()}
     assert records["1001"]["respondents"] == 3 and records["1001"]["visits"] == 2
+    assert records["C003"]["respondents"] == 2, "c003 is C003"
     assert "blank_outcome" in records["1001"]["flags"]
     assert records["C012"]["final"] == pytest.approx(90.0) and records["C012"]["grade_key"] == "very_satisfied"
     assert "not_surveyed" in records["C009"]["flags"] and records["C010"]["final"] is None
@@ -420,7 +424,7 @@ def test_no_formula_evaluates_to_an_error(recalculated):
 def test_checks_count_every_problem(recalculated):
     path, done, lang = recalculated["checks_zh"]
     checks = block_values(done, lang, CHECKS, 9)
-    assert checks == {"bad_answers": 3, "bad_outcomes": 1, "missing_ids": 2, "unlisted_ids": 2,
+    assert checks == {"bad_answers": 3, "bad_outcomes": 1, "missing_ids": 2, "unlisted_ids": 3,
                       "duplicate_customers": 1, "bad_weights": 1, "bad_bounds": 1}
     survey, findings = inspect_workbook(path)
     assert survey is None, "csat-xl refuses the same workbook"
@@ -428,6 +432,9 @@ def test_checks_count_every_problem(recalculated):
     assert {"not_on_scale", "out_of_range", "unknown_outcome", "missing_customer_id", "bad_weight", "grade_bounds_order"} <= codes
     # the unreadable input cells are marked on the helper sheet the red formatting reads
     book = openpyxl.load_workbook(done, data_only=True)
+    d2 = next(row for row in book[RESULTS_SHEET.text(lang)].iter_rows(min_row=Builder.TABLE_HEADER_ROW + 1, values_only=True)
+              if row[0] == "D2")
+    assert d2[2] == 90, "a lower-case ID finds its listed customer"
     assert [c.value for c in book["_问卷数值"][2][3:5]] == [INVALID, INVALID]
 
 

@@ -270,6 +270,8 @@ class Builder:
     layout: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: first and last row of the per-customer helper sheet
     pc_rows: tuple[int, int] = (0, 0)
+    #: per-row helper sheet → its chain columns (``next``, ``rows``, ``count:<j>``, ``sum:<j>`` …) by number
+    chains: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -586,12 +588,28 @@ class Builder:
 
     # --- helper rows: one per input row ------------------------------------------------------------
     def helper_rows(self) -> None:
+        """Per-row helper sheets: customer index, readable values, and the chain
+        columns that carry each customer's totals to its first row
+        (:func:`formulas.next_same`, :func:`formulas.chain_tail`)."""
         plan = self.plan
+        n = len(plan.items)
         for key, helper, defined in (("questionnaire", "_answers", "AnswerCustomer"), ("visits", "_visits", "VisitCustomer")):
             ws = self.ws[helper]
             first_item, last = self.layout[key]
-            header_row(ws, [*self.helper_headers("customer_key", "customer_no", "no_id"), *plan.items, *self.helper_headers("named")])
+            named = key == "questionnaire"
+            headers = [*self.helper_headers("customer_key", "customer_no", "no_id"), *plan.items, *self.helper_headers("next", "rows")]
+            for tail in ("count_tail", "sum_tail"):
+                headers += [f"{HELPER_COLUMNS[tail].text(self.lang)}: {item}" for item in plan.items]
+            if named:
+                headers += self.helper_headers("first_named")
+            header_row(ws, headers)
             end_col = col(first_item + len(plan.items) - 1)
+            columns = {"next": 4 + n, "rows": 5 + n, "first_named": 6 + 3 * n}
+            owns = [("rows", lambda row: "1")]
+            for j in range(n):
+                columns[f"count:{j}"], columns[f"sum:{j}"] = 6 + n + j, 6 + 2 * n + j
+                owns.append((f"count:{j}", lambda row, j=j: f"COUNT({col(4 + j)}{row})"))
+                owns.append((f"sum:{j}", lambda row, j=j: f"SUM({col(4 + j)}{row})"))
             for row in range(2, last + 1):
                 formula(ws, row, 1, fx.row_customer_key(self.ref(key, f"A{row}")))
                 formula(ws, row, 2, fx.customer_number(f"A{row}"))
@@ -599,8 +617,11 @@ class Builder:
                 for j, line in enumerate(plan.lines):
                     scale_no = line.scale_no if key == "questionnaire" else 1
                     formula(ws, row, 4 + j, fx.answer_value(self.ref(key, f"{col(first_item + j)}{row}"), scale_no))
-                if key == "questionnaire":
-                    formula(ws, row, 4 + len(plan.items), fx.named_row(self.ref(key, f"B{row}"), f"B{row}"))
+                self.chain_row(ws, row, last, columns, owns)
+                if named:
+                    nxt, below = self.below(row, last, columns["next"], columns["first_named"])
+                    formula(ws, row, columns["first_named"], fx.first_named(self.ref(key, f"B{row}"), row - 1, nxt, below))
+            self.chains[helper] = columns
             self.name(defined, helper, f"$B$2:$B${last}")
             # Input cells the method cannot read turn red.
             target = f"{col(first_item)}2:{end_col}{last}"
@@ -611,24 +632,52 @@ class Builder:
         _, last = self.layout["complaints"]
         keys = [c.key for c in labels.COLUMNS["complaints"]]
         outcome = col(keys.index("outcome") + 1)
-        header_row(ws, self.helper_headers("customer_key", "customer_no", "no_id", "adjustment", "blank_outcome"))
+        header_row(ws, self.helper_headers("customer_key", "customer_no", "no_id", "adjustment", "blank_outcome",
+                                           "next", "rows", "adjustment_tail", "blank_tail"))
+        columns = {"next": 6, "rows": 7, "adjustment": 8, "blank": 9}
+        owns = [("rows", lambda row: "1"), ("adjustment", lambda row: f"SUM(D{row})"), ("blank", lambda row: f"E{row}")]
         for row in range(2, last + 1):
             formula(ws, row, 1, fx.row_customer_key(self.ref("complaints", f"A{row}")))
             formula(ws, row, 2, fx.customer_number(f"A{row}"))
             formula(ws, row, 3, fx.data_without_id(f"A{row}", self.ref("complaints", f"B{row}:{col(len(keys))}{row}")))
             formula(ws, row, 4, fx.complaint_adjustment(f"A{row}", self.ref("complaints", f"{outcome}{row}")))
             formula(ws, row, 5, fx.blank_outcome(f"A{row}", self.ref("complaints", f"{outcome}{row}")))
+            self.chain_row(ws, row, last, columns, owns)
+        self.chains["_complaints"] = columns
         self.name("ComplaintCustomer", "_complaints", f"$B$2:$B${last}")
         self.name("ComplaintAdjustment", "_complaints", f"$D$2:$D${last}")
-        self.name("ComplaintBlank", "_complaints", f"$E$2:$E${last}")
         self.ws["complaints"].conditional_formatting.add(
             f"{outcome}2:{outcome}{last}",
             FormulaRule(formula=[f'{fx.sheet_ref(self.sheet["_complaints"], "D2")}="{fx.INVALID}"'], fill=INVALID_FILL))
 
+    @staticmethod
+    def below(row: int, last: int, next_column: int, column: int) -> tuple[str | None, str | None]:
+        """The next-row offset cell of ``row`` and ``column``'s cells from the next row
+        to ``last`` (``None, None`` on the last row: nothing below)."""
+        if row == last:
+            return None, None
+        return f"${col(next_column)}{row}", f"{col(column)}{row + 1}:{col(column)}${last}"
+
+    def chain_row(self, ws: Worksheet, row: int, last: int, columns: dict[str, int], owns) -> None:
+        """The next-row link and the tail columns (``owns``: column key → own value) of one row."""
+        next_column = columns["next"]
+        _, numbers_below = self.below(row, last, next_column, 2)
+        formula(ws, row, next_column, "=0" if numbers_below is None else fx.next_same(f"$B{row}", numbers_below))
+        for name, own in owns:
+            nxt, tails_below = self.below(row, last, next_column, columns[name])
+            formula(ws, row, columns[name], fx.chain_tail(own(row), nxt, tails_below))
+
+    def chain_range(self, helper: str, name: str) -> str:
+        """A chain column of a per-row helper sheet, all data rows (for INDEX by first row)."""
+        column = col(self.chains[helper][name])
+        last = self.layout[{"_answers": "questionnaire", "_visits": "visits", "_complaints": "complaints"}[helper]][1]
+        return self.ref(helper, f"${column}$2:${column}${last}")
+
     # --- per customer ----------------------------------------------------------------------------------
     #: fixed columns of the per-customer sheet, then four item blocks
-    PC_COLUMNS = ("customer_no", "raw_key", "customer_key", "respondents", "visits", "complaints", "adjustment",
-                  "blank_outcomes", "answered_weight", "usable_weight", "final_or_zero", "satisfied")
+    PC_COLUMNS = ("customer_no", "raw_key", "customer_key", "first_answer", "first_visit", "first_complaint",
+                  "respondents", "visits", "complaints", "adjustment", "blank_outcomes", "answered_weight",
+                  "usable_weight", "final_or_zero", "satisfied")
 
     def pc_col(self, name: str) -> str:
         return col(self.PC_COLUMNS.index(name) + 1)
@@ -653,36 +702,39 @@ class Builder:
         first, last = 3, plan.customers + 2
         self.pc_rows = (first, last)
         c = self.pc_col
-        self.name("CustomerNo", "_customers", f"${c('customer_no')}${first}:${c('customer_no')}${last}")
+        self.name("RawCustomerKeys", "_customers", f"${c('raw_key')}${first}:${c('raw_key')}${last}")
         self.name("CustomerKeys", "_customers", f"${c('customer_key')}${first}:${c('customer_key')}${last}")
-        q_first, q_last = self.layout["questionnaire"][1], self.layout["visits"][1]
-        answers = lambda j, last_row: self.ref("_answers", f"${col(4 + j)}$2:${col(4 + j)}${last_row}")  # noqa: E731
-        visits = lambda j, last_row: self.ref("_visits", f"${col(4 + j)}$2:${col(4 + j)}${last_row}")  # noqa: E731
         results_row = self.results_first_row
+        sources = (("first_answer", "_answers", "AnswerCustomer"), ("first_visit", "_visits", "VisitCustomer"),
+                   ("first_complaint", "_complaints", "ComplaintCustomer"))
+        totals = (("respondents", "first_answer", "_answers", "rows"), ("visits", "first_visit", "_visits", "rows"),
+                  ("complaints", "first_complaint", "_complaints", "rows"),
+                  ("adjustment", "first_complaint", "_complaints", "adjustment"),
+                  ("blank_outcomes", "first_complaint", "_complaints", "blank"))
         for i in range(plan.customers):
             row = first + i
-            no = f"${c('customer_no')}{row}"
+            cell = lambda name: f"${c(name)}{row}"  # noqa: E731
             put(ws, row, 1, i + 1)
             formula(ws, row, 2, "=" + fx.customer_key(self.ref("customers", f"$A${i + 2}")))
-            formula(ws, row, 3, fx.unique_key(f"{c('raw_key')}{row}", f"${c('raw_key')}${first}:{c('raw_key')}{row}"))
-            formula(ws, row, 4, fx.count_rows("AnswerCustomer", no))
-            formula(ws, row, 5, fx.count_rows("VisitCustomer", no))
-            formula(ws, row, 6, fx.count_rows("ComplaintCustomer", no))
-            formula(ws, row, 7, fx.sum_rows("ComplaintCustomer", no, "ComplaintAdjustment"))
-            formula(ws, row, 8, fx.sum_rows("ComplaintCustomer", no, "ComplaintBlank"))
+            formula(ws, row, 3, fx.unique_key(cell("raw_key"), cell("customer_no")))
+            for name, _, numbers in sources:
+                formula(ws, row, self.PC_COLUMNS.index(name) + 1, fx.first_row(cell("customer_key"), cell("customer_no"), numbers))
+            for name, first_name, helper, chain in totals:
+                formula(ws, row, self.PC_COLUMNS.index(name) + 1, fx.from_first(cell(first_name), self.chain_range(helper, chain)))
             qc_first, qc_last = self.block(0)
-            formula(ws, row, 9, fx.answered_weight(f"{col(qc_first)}{row}:{col(qc_last)}{row}"))
+            formula(ws, row, self.PC_COLUMNS.index("answered_weight") + 1,
+                    fx.answered_weight(f"{col(qc_first)}{row}:{col(qc_last)}{row}"))
             final_cell = self.ref("results", f"$G${results_row + i}")
-            formula(ws, row, 10, fx.usable_weight(final_cell, self.ref("customers", f"$D${i + 2}")))
-            formula(ws, row, 11, fx.number_or_zero(final_cell))
-            formula(ws, row, 12, fx.satisfied(final_cell))
+            formula(ws, row, self.PC_COLUMNS.index("usable_weight") + 1, fx.usable_weight(final_cell, self.ref("customers", f"$D${i + 2}")))
+            formula(ws, row, self.PC_COLUMNS.index("final_or_zero") + 1, fx.number_or_zero(final_cell))
+            formula(ws, row, self.PC_COLUMNS.index("satisfied") + 1, fx.satisfied(final_cell))
             for j in range(n_items):
-                count_q = f"{col(qc_first + j)}{row}"
-                formula(ws, row, qc_first + j, fx.count_scores("AnswerCustomer", no, answers(j, q_first)))
-                formula(ws, row, self.block(1)[0] + j, fx.item_mean("AnswerCustomer", no, answers(j, q_first), count_q, "0"))
-                count_v = f"{col(self.block(2)[0] + j)}{row}"
-                formula(ws, row, self.block(2)[0] + j, fx.count_scores("VisitCustomer", no, visits(j, q_last)))
-                formula(ws, row, self.block(3)[0] + j, fx.item_mean("VisitCustomer", no, visits(j, q_last), count_v, "UnmentionedValue"))
+                for block, helper, first_name, otherwise in ((0, "_answers", "first_answer", "0"),
+                                                             (2, "_visits", "first_visit", "UnmentionedValue")):
+                    count_column = self.block(block)[0] + j
+                    formula(ws, row, count_column, fx.from_first(cell(first_name), self.chain_range(helper, f"count:{j}")))
+                    formula(ws, row, self.block(block + 1)[0] + j,
+                            fx.item_mean(cell(first_name), f"{col(count_column)}{row}", self.chain_range(helper, f"sum:{j}"), otherwise))
 
     # --- Results ------------------------------------------------------------------------------------------
     #: Results layout: KPI and check blocks on top, then the customer table.
@@ -716,10 +768,9 @@ class Builder:
             pc_row = pc_first + i
             formula(ws, r, 1, fx.shown_if(pc("customer_key", i), self.ref("customers", f"$A${i + 2}")), border=True)
             q_last = self.layout["questionnaire"][1]
-            named = col(4 + len(plan.items))
-            formula(ws, r, 2, fx.shown_if(f"A{r}", fx.customer_name(self.ref("customers", f"$B${i + 2}"), pc("customer_no", i),
+            formula(ws, r, 2, fx.shown_if(f"A{r}", fx.customer_name(self.ref("customers", f"$B${i + 2}"), pc("first_answer", i),
                                                self.ref("questionnaire", f"$B$2:$B${q_last}"),
-                                               self.ref("_answers", f"${named}$2:${named}${q_last}"))[1:]), border=True)
+                                               self.chain_range("_answers", "first_named"))[1:]), border=True)
             formula(ws, r, 3, fx.questionnaire_score(self.ref("_customers", f"${col(qm_first)}${pc_row}:${col(qm_last)}${pc_row}"), pc("answered_weight", i)),
                     fmt=SCORE_FORMAT, border=True)
             formula(ws, r, 4, fx.visit_score(pc("visits", i), self.ref("_customers", f"${col(vv_first)}${pc_row}:${col(vv_last)}${pc_row}")),

@@ -17,14 +17,24 @@ Conventions of the helper sheets:
 
 * a cell that cannot be read (a label not on the item's scale, a number
   outside 0–100, an unknown complaint outcome) holds :data:`INVALID`; it is
-  counted by the Results checks and ignored by SUMIFS/COUNTIFS, exactly as
+  counted by the Results checks and ignored by SUM and COUNT, exactly as
   ``csat-xl score`` refuses such a workbook rather than guessing;
 * a blank answer is ``""`` (not answered, never zero);
 * customers are numbered 1…N in Customers-sheet order; a data row carries
   the number of its customer, 0 when its ID is blank or not listed.  IDs are
-  compared with EXACT on the trimmed text of the cell, so ``1001`` and
-  ``"1001"`` are one customer while ``C001`` and ``c001`` are two, as in
-  :func:`csat_xl.text.customer_key`.
+  compared as the trimmed text of the cell by MATCH, which ignores letter
+  case as every spreadsheet's lookups do: ``1001`` and ``"1001"`` are one
+  customer and so are ``C001`` and ``c001`` (WORKBOOK.md, reading rules v2).
+
+Why it stays linear (docs/template.md, "How it computes"): nothing scans all
+data rows once per customer.  Each data row finds its customer once (MATCH
+on the customer keys) and the next row of the same customer (MATCH on the
+rows below it); "tail" columns then sum a value over a row and every later
+row of its customer by following that link (:func:`chain_tail`), so the
+tail of a customer's first row holds the customer's total, which the
+per-customer sheet fetches with one INDEX.  SUMIFS/COUNTIFS per customer
+and item — the earlier design — cost rows × customers × items in
+LibreOffice (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -48,10 +58,10 @@ EPSILON = re.sub(r"E([+-])0+(?=\d)", r"E\1", f"{BOUND_TOLERANCE:.0E}")  # "1E-9"
 
 #: Workbook-level defined names the formulas use.
 NAMES = (
-    "CustomerNo", "CustomerKeys", "LabelKeys", "LabelValues", "OutcomeKeys", "OutcomeAdjustments",
+    "CustomerKeys", "RawCustomerKeys", "LabelKeys", "LabelValues", "OutcomeKeys", "OutcomeAdjustments",
     "OutcomeChoices", "UnhandledAdjustment", "OptionKeys", "OptionValues", "WeightMode", "VisitShare", "UnmentionedValue",
     "ClampOn", "CompletionValue", "TargetValue", "CategoryWeightTotal", "ItemWeights",
-    "AnswerCustomer", "VisitCustomer", "ComplaintCustomer", "ComplaintAdjustment", "ComplaintBlank",
+    "AnswerCustomer", "VisitCustomer", "ComplaintCustomer", "ComplaintAdjustment",
 )
 
 
@@ -82,6 +92,12 @@ def customer_key(cell: str) -> str:
     return f'TRIM({cell}&"")'
 
 
+def literal_lookup(cell: str) -> str:
+    """``cell`` as a MATCH lookup value that means itself: the wildcards
+    ``*`` ``?`` and their escape ``~`` are escaped (an ID ``A*`` must not find ``AB``)."""
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cell},"~","~~"),"*","~*"),"?","~?")'
+
+
 # --- helper sheets: one row of input → numbers ------------------------------------------
 def answer_value(cell: str, scale_no: int) -> str:
     """Score of one questionnaire or visit cell (:meth:`csat_xl.scales.Scale.resolve`).
@@ -109,13 +125,52 @@ def row_customer_key(id_cell: str) -> str:
 
 
 def customer_number(key_cell: str) -> str:
-    """Number of the listed customer with exactly this key; 0 for a blank or unlisted ID."""
-    return f'=IF({key_cell}="",0,SUMPRODUCT(EXACT(CustomerKeys,{key_cell})*CustomerNo))'
+    """Number of the listed customer with this key (letter case ignored); 0 for a
+    blank or unlisted ID.  One MATCH per row: the per-row customer index
+    every per-customer figure is built on."""
+    return f'=IF({key_cell}="",0,IFERROR(MATCH({literal_lookup(key_cell)},CustomerKeys,0),0))'
 
 
 def data_without_id(key_cell: str, data_range: str) -> str:
     """1 when a row has data but no customer ID (``csat-xl score`` refuses it)."""
-    return f'=IF(AND({key_cell}="",COUNTA({data_range})>0),1,0)'
+    return f'=IF({key_cell}<>"",0,IF(COUNTA({data_range})>0,1,0))'
+
+
+# --- chains: one customer's rows, linked ---------------------------------------------------
+def next_same(number_cell: str, numbers_below: str) -> str:
+    """Offset of the next row of the same customer within ``numbers_below``
+    (the customer-number cells from the next row to the last); 0 when none
+    or the row has no listed customer."""
+    return f"=IF({number_cell}=0,0,IFERROR(MATCH({number_cell},{numbers_below},0),0))"
+
+
+def chain_tail(own: str, next_cell: str | None, tails_below: str | None) -> str:
+    """``own`` plus the same tail of the customer's next row: on a customer's
+    first row, the total over all its rows.  ``own`` is an expression of this
+    row (``COUNT(D5)``, ``SUM(D5)``, ``1``); SUM and COUNT skip ``""`` and
+    :data:`INVALID` as SUMIFS did.  The last row has no row below
+    (``next_cell`` None).  INDEX reaches only rows below, so no cell depends
+    on itself."""
+    if next_cell is None:
+        return f"={own}"
+    return f"=IF({next_cell}=0,{own},{own}+INDEX({tails_below},{next_cell}))"
+
+
+def first_named(name_cell: str, position: int, next_cell: str | None, below: str | None) -> str:
+    """Position (1 = first data row) of the first row, from this one on, of
+    this row's customer that gives a customer name; 0 when none."""
+    later = "0" if next_cell is None else f"IF({next_cell}=0,0,INDEX({below},{next_cell}))"
+    return f'=IF(TRIM({name_cell}&"")<>"",{position},{later})'
+
+
+def first_row(key_cell: str, number_cell: str, numbers: str) -> str:
+    """Position of the customer's first data row in ``numbers`` (0 when none)."""
+    return f'=IF({key_cell}="",0,IFERROR(MATCH({number_cell},{numbers},0),0))'
+
+
+def from_first(first_cell: str, tails: str) -> str:
+    """A customer's total: the tail on its first row (0 when it has no row)."""
+    return f"=IF({first_cell}=0,0,INDEX({tails},{first_cell}))"
 
 
 def complaint_adjustment(key_cell: str, outcome_cell: str) -> str:
@@ -183,28 +238,17 @@ def valid_weights(item_weight: str, category_weight: str) -> str:
 
 
 # --- per customer ------------------------------------------------------------------------------
-def unique_key(raw_key: str, raw_keys_so_far: str) -> str:
-    """The customer's key, or blank when the ID is blank or listed earlier
-    (the reader keeps the first of duplicate customers)."""
-    return f'=IF(OR({raw_key}="",SUMPRODUCT(--EXACT({raw_keys_so_far},{raw_key}))>1),"",{raw_key})'
+def unique_key(raw_key: str, number_cell: str) -> str:
+    """The customer's key, or blank when the ID is blank or listed earlier,
+    letter case ignored (the reader keeps the first of duplicate customers)."""
+    first = f"IFERROR(MATCH({literal_lookup(raw_key)},RawCustomerKeys,0),{number_cell})"
+    return f'=IF({raw_key}="","",IF({first}<{number_cell},"",{raw_key}))'
 
 
-def count_rows(customers: str, number_cell: str) -> str:
-    return f"=COUNTIF({customers},{number_cell})"
-
-
-def sum_rows(customers: str, number_cell: str, values: str) -> str:
-    return f"=SUMIF({customers},{number_cell},{values})"
-
-
-def count_scores(customers: str, number_cell: str, scores: str) -> str:
-    """Answered cells of one item for one customer (numbers only: ``""`` and ``×`` are text)."""
-    return f'=COUNTIFS({customers},{number_cell},{scores},">=0")'
-
-
-def item_mean(customers: str, number_cell: str, scores: str, count_cell: str, otherwise: str) -> str:
-    """Mean of one item over the customer's rows; ``otherwise`` when none."""
-    return f"=IF({count_cell}>0,SUMIFS({scores},{customers},{number_cell})/{count_cell},{otherwise})"
+def item_mean(first_cell: str, count_cell: str, sums: str, otherwise: str) -> str:
+    """Mean of one item over the customer's rows (sum tail on its first row
+    over the count); ``otherwise`` when none."""
+    return f"=IF({count_cell}>0,INDEX({sums},{first_cell})/{count_cell},{otherwise})"
 
 
 def answered_weight(counts: str) -> str:
@@ -231,17 +275,14 @@ def shown_if(key_cell: str, value: str) -> str:
     return f'=IF({key_cell}="","",{value})'
 
 
-def named_row(name_cell: str, number_cell: str) -> str:
-    """The row's customer number when it gives a customer name, else 0."""
-    return f'=IF(TRIM({name_cell}&"")="",0,{number_cell})'
-
-
-def customer_name(listed_name: str, number_cell: str, names: str, named_rows: str) -> str:
+def customer_name(listed_name: str, first_cell: str, names: str, first_named_rows: str) -> str:
     """Name from the Customers sheet, else the first questionnaire row that gives one
-    (as :func:`csat_xl.scoring.score` picks it)."""
+    (as :func:`csat_xl.scoring.score` picks it): :func:`first_named` on the
+    customer's first row says which."""
+    named = f"INDEX({first_named_rows},{first_cell})"
     return (
         f'=IF(TRIM({listed_name}&"")<>"",{listed_name}&"",'
-        f'IFERROR(INDEX({names},MATCH({number_cell},{named_rows},0))&"",""))'
+        f'IF({first_cell}=0,"",IF({named}=0,"",INDEX({names},{named})&"")))'
     )
 
 
