@@ -25,6 +25,7 @@ samples: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py --repeat 5
+	$(BIN)/python benchmarks/bench_template.py --customers 600 --rows 3000 --repeat 3
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
