@@ -210,8 +210,11 @@ class Comparison:
 
 
 def compare_periods(summaries: Sequence[Summary], labels_: Sequence[str] | None = None) -> Comparison:
-    """Per-period CSI and rate with deltas; customers at or below 比较满意
-    (F below the 满意 bound) in two or more consecutive periods are churn risks."""
+    """Per-period CSI and rate with deltas, and the churn risks of the latest
+    period's rule (:func:`csat_xl.analyses.trends.churn_risks`: by default
+    比较满意 or below in two or more consecutive periods)."""
+    from .analyses.trends import churn_risks  # analyses build on this module
+
     names = list(labels_) if labels_ else [s.period or f"#{i + 1}" for i, s in enumerate(summaries)]
     rows = []
     for name, s in zip(names, summaries):
@@ -221,19 +224,7 @@ def compare_periods(summaries: Sequence[Summary], labels_: Sequence[str] | None 
     periods = pd.DataFrame(rows)
     for column in ("csi", "satisfaction_rate"):
         periods[f"{column}_delta"] = pd.to_numeric(periods[column], errors="coerce").diff()
-    finals = pd.DataFrame(
-        {name: s.scores.customers.set_index("customer_id")["final"] for name, s in zip(names, summaries)}
-    )
-    low = finals.lt(np.array([s.settings.satisfied_bound for s in summaries]), axis=1) & finals.notna()
-    streak = low.astype(int)
-    run = streak.copy()
-    for i in range(1, streak.shape[1]):
-        run.iloc[:, i] = (run.iloc[:, i - 1] + 1) * streak.iloc[:, i]
-    longest = run.max(axis=1)
-    risky = longest[longest >= 2].index
+    churn = churn_risks(summaries, names)
     last = summaries[-1].scores.customers.set_index("customer_id")
-    churn = finals.loc[risky].copy()
-    churn.insert(0, "customer_name", last["customer_name"].reindex(risky).to_numpy())
-    churn["consecutive_periods"] = longest.loc[risky].to_numpy()
-    churn = churn.reset_index(names="customer_id")
+    churn.insert(1, "customer_name", last["customer_name"].reindex(churn["customer_id"]).to_numpy())
     return Comparison(periods=periods, churn_risks=churn)

@@ -143,9 +143,10 @@ def pvc_workbook(period: str, seed: int, drift: float) -> openpyxl.Workbook:
                                outcome, categories[k], ["SG-5", "SG-3", "SG-8"][n_complaint % 3], region, departments[k],
                                f"{names[c]}反映{categories[k]}"])
             n_complaint += 1
-    customer_rows = [["客户编号", "客户名称", "区域", "客户权重", "客户类型"]]
+    customer_rows = [["客户编号", "客户名称", "区域", "客户权重"]]
     for i, c in enumerate(customers):
-        customer_rows.append([c, names[c], REGIONS_ZH[i % 5], 200 + (i * 53) % 900, "贸易商" if i % 4 == 0 else "加工厂"])
+        customer_rows.append([c, names[c], REGIONS_ZH[i % 5], 200 + (i * 53) % 900])
+    add_groups_and_status(customer_rows, period)
     if worked:  # repeat complainants: the same customer and category again (outcome 满意: no score change)
         complaints += [["C001", "TS-2026-004", date(2026, 6, 18), "满意", "交货延迟", "SG-5", "华东", "物流部", "交货又晚了两天"],
                        ["C005", "TS-2026-005", date(2026, 5, 21), "满意", "质量-鱼眼", "SG-8", "华中", "生产部", "鱼眼偏多"]]
@@ -170,6 +171,27 @@ def pvc_workbook(period: str, seed: int, drift: float) -> openpyxl.Workbook:
     return book
 
 
+def add_groups_and_status(customer_rows: list[list], period: str) -> None:
+    """Group columns and the churn record on the 客户 sheet (issue 13, ANALYSES.md §1, §4).
+
+    客户类型: 贸易商 (12) and 加工厂 (30) are groups large enough to show;
+    代理商 has 3 customers, so the report shows it suppressed.  状态: in the
+    latest period four customers are 流失 — three of them had low scores
+    (at or below 比较满意) in the two earlier periods, one had not — so the
+    churn rule's hit rate has something to count; earlier periods are all 在用.
+    Written in the way people type: a stray space in one region, one blank type.
+    """
+    customer_rows[0] += ["客户类型", "状态"]
+    lost = {"C002", "C026", "C034", "C040"} if period == "2026Q2" else set()
+    for i, row in enumerate(customer_rows[1:]):
+        kind = "代理商" if i in (7, 22, 37) else ("贸易商" if i % 4 == 0 else "加工厂")
+        if i == 44:
+            kind = None  # not filled in: the (未填) group
+        if i == 10:
+            row[2] = f" {row[2]}"  # a stray space: still the same region
+        row += [kind, "流失" if row[0] in lost else "在用"]
+
+
 def field_service_workbook() -> openpyxl.Workbook:
     rng = random.Random(7)
     items = ["Skills", "Attitude", "Timeliness", "Parts supply", "Overall"]
@@ -182,12 +204,13 @@ def field_service_workbook() -> openpyxl.Workbook:
     questionnaire = [["Customer ID", "Customer name", "Respondent", *items]]
     visits = [["Customer ID", "Visit date", *items]]
     complaints = [["Customer ID", "Complaint ID", "Date", "Outcome", "Category", "Product", "Region", "Department", "Description"]]
-    customers = [["Customer ID", "Customer name", "Region", "Customer weight"]]
+    customers = [["Customer ID", "Customer name", "Region", "Customer weight", "Customer type", "Status"]]
     outcomes = ["unhandled", "dissatisfied", "somewhat dissatisfied", "basically satisfied", "satisfied", "very satisfied"]
     for i in range(25):
         cid = 1001 + i
         name = f"{names[i % 5]} {['Ltd', 'Inc', 'GmbH', 'LLC', 'plc'][i // 5]}"
-        customers.append([cid, name, ["North", "South", "East", "West"][i % 4], 100 + (i * 37) % 400])
+        customers.append([cid, name, ["North", "South", "East", "West"][i % 4], 100 + (i * 37) % 400,
+                          "Distributor" if i % 3 == 0 else "Plant", "lost" if i in (6, 19) else "active"])
         level = rng.randint(0, 3)
         for r in range(1 + (i % 3 == 0)):
             row = []

@@ -364,6 +364,40 @@ def actions_sheet(book, look: Look, model, generated: str) -> None:
     _definitions(s, loop + 2, "action_definitions", c("block.handling_definitions"), 9)
 
 
+def trend_additions(s: SheetWriter, loop: int, c) -> None:
+    """Trend sheet, below the CSI change (issue 13, ANALYSES.md §4): the churn
+    record, category means per period with their line chart, persistent
+    weaknesses, item means per period."""
+    # The churn record on a page of its own: labels over A:B, values over C:D (the columns are the periods table's).
+    s.page_break_before(loop + 2)
+    s.put(loop + 2, 1, c("block.churn_record"), "heading")
+    keys = ["rule", "customers", "lost", "rate", "flagged", "flagged_lost", "hit_rate"]
+    for offset, key in enumerate(keys):
+        row = loop + 3 + offset
+        s.put(row, 1, s.model.fields["churn_info"][key].label, "label")
+        s.put(row, 2, None, "label")
+        value = s.put(row, 3, f"{{{{ churn_info.{key} }}}}", "kpi")
+        value.alignment = Alignment(horizontal="left")
+        s.put(row, 4, None, "kpi")
+        s.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+        s.sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
+    end = loop + 3 + len(keys)
+    s.put(end, 1, "{{ churn_info.note }}", "note")
+    loop = s.table(end + 2, "trend_categories", ["category", "period", "mean", "change"], "k", heading=c("block.trend_categories"))
+    for rule in (CellIsRule(operator="lessThan", formula=["0"], font=Font(color="9C0006")),
+                 CellIsRule(operator="greaterThan", formula=["0"], font=Font(color="006100"))):
+        s.sheet.conditional_formatting.add(f"D{loop}", rule)
+    s.put(loop - 1, 5, "{% chart trend_categories width=16 height=7.5 %}", "chart")
+    loop = s.table(loop + 17, "persistent", ["item", "category", "periods_in_top", "run", "latest_rank", "latest_weakness"], "p",
+                   heading=c("block.persistent"), wrap=("periods_in_top",))
+    s.put(loop + 1, 1, f"{{{{ '' if persistent else '{c('no_persistent')}' }}}}", "note")
+    loop = s.table(loop + 3, "trend_items", ["category", "item", "period", "mean", "change", "weakness_rank"], "i",
+                   heading=c("block.trend_items"))
+    for rule in (CellIsRule(operator="lessThan", formula=["0"], font=Font(color="9C0006")),
+                 CellIsRule(operator="greaterThan", formula=["0"], font=Font(color="006100"))):
+        s.sheet.conditional_formatting.add(f"E{loop}", rule)
+
+
 def build(lang: str) -> openpyxl.Workbook:
     model = build_report(SAMPLE, lang=lang)
     c = lambda key: caption(key, lang)  # noqa: E731
@@ -437,8 +471,10 @@ def build(lang: str) -> openpyxl.Workbook:
     loop = s.table(4, "periods", ["period", "csi", "csi_delta", "csi_weighted", "satisfaction_rate", "rate_delta", "scored",
                                   "complaints", "file"], "t", heading=c("block.periods"))
     s.put(loop + 2, 1, "{% chart trend width=18 height=7.5 %}", "chart")
-    loop = s.table(loop + 18, "churn", ["customer_id", "customer_name", "consecutive_periods", "history", "latest_final", "grade"],
-                   "x", heading=c("block.churn"), wrap=("history",))
+    loop = s.table(loop + 18, "churn", ["customer_id", "customer_name", "consecutive_periods", "history", "latest_final", "grade",
+                                        "status"], "x", heading="{{ churn.title }}", wrap=("history",))
+    s.sheet.conditional_formatting.add(f"G{loop}", CellIsRule(operator="equal", formula=[f'"{labels.CUSTOMER_STATUSES[1].text(lang)}"'],
+                                                              font=Font(bold=True, color="9C0006")))
     s.grade_colours(f"E{loop}:F{loop}", f"$F{loop}")
     s.put(loop + 1, 1, f"{{{{ '' if churn else '{c('no_churn')}' }}}}", "note")
     loop = s.table(loop + 3, "stats_period_difference", ["period", "previous_period", "csi", "previous_csi", "difference",
@@ -446,6 +482,7 @@ def build(lang: str) -> openpyxl.Workbook:
                    heading=c("block.stats_period_difference"))
     s.sheet.conditional_formatting.add(f"H{loop}", CellIsRule(operator="equal", formula=[f'"{c("significant.yes")}"'],
                                                               font=Font(bold=True)))
+    trend_additions(s, loop, c)
 
     # --- Statistics (issue 7: docs/statistics.md; captions in csat_xl/report/stats_captions.py)
     statistics_sheet(book, look, model, generated)

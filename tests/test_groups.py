@@ -143,7 +143,7 @@ def test_csv_and_unknown_columns(samples):
     assert csv.returncode == 0, csv.stderr
     lines = csv.stdout.splitlines()
     assert lines[0].startswith("Group column,Group,Customers,Scored,CSI,")
-    assert [line.split(",")[0] for line in lines[1:]] == ["客户类型"] * 2 + ["区域"] * 5
+    assert [line.split(",")[0] for line in lines[1:]] == ["客户类型"] * 4 + ["区域"] * 5  # 代理商 and (未填) suppressed
     bad = run("score", samples / SAMPLE, "--by", "事业部", "--lang", "en")
     assert bad.returncode == 2 and "事业部" in bad.stderr and "区域, 客户类型" in bad.stderr
     with pytest.raises(UnknownGroupColumnError):
@@ -188,11 +188,16 @@ def test_csat_groups_spills_what_the_cli_prints(samples):
                    sheets["投诉"], sheets["设置"], None, sheets["量表"])
     header, *rows = spilled
     assert header[:4] == ["客户类型", "客户数", "已评分", "CSI"]
-    done = run("score", samples / SAMPLE, "--by", "客户类型", "--format", "json")
+    done = run("score", samples / SAMPLE, "--by", "客户类型", "--format", "json", "--lang", "zh")
     expected = json.loads(done.stdout)["groups"]
     assert [r[0] for r in rows] == [g["value"] for g in expected]
+    assert any(g["suppressed"] for g in expected) and not all(g["suppressed"] for g in expected)
     for row, g in zip(rows, expected):
-        assert row[1:4] == [g["customers"], g["customers_scored"], pytest.approx(g["csi"], abs=1e-12)]
+        assert row[1:3] == [g["customers"], g["customers_scored"]]
+        if g["suppressed"]:
+            assert row[3] in ("", None) and row[-1]  # blank CSI, the note says why
+            continue
+        assert row[3] == pytest.approx(g["csi"], abs=1e-12)
         assert row[header.index("产品质量")] == pytest.approx(g["categories"]["产品质量"], abs=1e-12)
     # default: the first group column; an unknown one is #VALUE! naming the available ones
     first = call("CSAT_GROUPS", sheets["指标"], sheets["问卷"], sheets["客户"])

@@ -273,7 +273,7 @@ def test_layout_expands_with_the_rows(rendered):
     assert periods == ["2025Q4", "2026Q1", "2026Q2"]
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 8  # grades, categories, weakness, groups, pareto, complaints per month, trend, importance–performance: native charts
+    assert len(charts) == 9  # grades, categories, weakness, groups, pareto, complaints per month, trend, trend categories, importance–performance
     # every chart reads filled cells of the rendered tables
     with zipfile.ZipFile(path) as z:
         refs = {ref for name in charts for ref in re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", z.read(name).decode())}

@@ -34,3 +34,29 @@ GROUP_CAPTIONS: dict[str, dict[str, str]] = {
     "group.suppressed": {"zh": "少于 {n} 个已评分客户，不显示", "en": "fewer than {n} scored customers: not shown"},
     "group.all": {"zh": "全部客户", "en": "All customers"},
 }
+
+#: Trends and churn (ANALYSES.md §4).
+GROUP_CAPTIONS.update({
+    "block.trend_categories": {"zh": "各期类别综合得分", "en": "Category scores by period"},
+    "block.trend_items": {"zh": "各期项目综合得分", "en": "Item scores by period"},
+    "block.persistent": {"zh": "持续短板（连续两期及以上位列前三大短板）", "en": "Persistent weaknesses (among the three largest in two or more consecutive periods)"},
+    "block.churn_record": {"zh": "客户流失（客户表“状态”列）", "en": "Customer churn (Status column of the Customers sheet)"},
+    "chart.trend_categories": {"zh": "各期类别综合得分", "en": "Category scores by period"},
+    "no_persistent": {"zh": "没有连续两期及以上位列前三的短板。", "en": "No item was among the three largest weaknesses in two consecutive periods."},
+    "col.change": {"zh": "较上期变化", "en": "Change"},
+    "col.periods_in_top": {"zh": "位列前三的期间", "en": "Periods in the top three"},
+    "col.run": {"zh": "连续期数", "en": "Consecutive periods"},
+    "col.latest_rank": {"zh": "本期短板排名", "en": "Latest rank"},
+    "col.latest_weakness": {"zh": "本期短板值", "en": "Latest weakness"},
+    "col.status": {"zh": "状态", "en": "Status"},
+    "churn.rule": {"zh": "流失预警规则", "en": "Churn rule"},
+    "churn.rule_value": {"zh": "连续 {periods} 期及以上得分在“{grade}”及以下", "en": "{grade} or below in {periods} or more consecutive periods"},
+    "churn.customers": {"zh": "有状态的客户", "en": "Customers with a status"},
+    "churn.lost": {"zh": "流失客户", "en": "Lost customers"},
+    "churn.rate": {"zh": "流失率", "en": "Churn rate"},
+    "churn.flagged": {"zh": "此前各期的流失风险客户", "en": "Churn risks in the earlier periods"},
+    "churn.flagged_lost": {"zh": "其中已流失", "en": "of whom lost"},
+    "churn.hit_rate": {"zh": "规则命中率（流失客户中此前被预警的比例）", "en": "Rule hit rate (lost customers flagged before)"},
+    "churn.none": {"zh": "客户表没有“状态”列（在用/流失），未计算流失率。", "en": "The Customers sheet has no Status column (active/lost); no churn rate."},
+    "block.churn_rule": {"zh": "流失风险客户（{rule}）", "en": "Churn risks ({rule})"},
+})

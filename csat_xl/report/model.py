@@ -756,4 +756,7 @@ def build_report(
     from .handling_tables import add_handling
 
     add_handling(model, summary, summaries[-2] if len(summaries) > 1 else None)
+    from .trend_tables import add_trends  # Trend sheet: means per period, persistent weaknesses, churn (ANALYSES.md §4)
+
+    add_trends(model, summaries, names)
     return model

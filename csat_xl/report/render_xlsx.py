@@ -659,6 +659,10 @@ def _build_chart(spec: Chart, source: _Rendered, model: ReportModel):
         from .handling_charts import bar_target_chart
 
         return bar_target_chart(spec, source.sheet, source.first_row, source.rows, source.columns)
+    if spec.kind == "split_line":  # category means by period, one line per category (issue 13)
+        from .trend_tables import split_line_chart
+
+        return split_line_chart(spec, source.sheet, source.first_row, source.rows, source.columns, model)
     bars = BarChart()
     bars.type = "col"
     bars.title = spec.title
