@@ -116,10 +116,13 @@ def check_addin_with_olevba(path: Path) -> dict[str, str]:
     finally:
         parser.close()
     assert {"ThisWorkbook.cls", "Sheet1.cls", "xlwings.bas", "csat_xl_ribbon.bas"} <= set(modules), sorted(modules)
-    subs = {m: set(re.findall(r"^Sub (\w+)\(control As IRibbonControl\)", code, re.M)) for m, code in modules.items()}
+    # a public Sub of that name in any module (VBA names are case-insensitive; onAction's
+    # Sub takes (control As IRibbonControl), getLabel & co. one more ByRef argument)
+    subs = {name.lower() for code in modules.values()
+            for name in re.findall(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(", code, re.M | re.I)}
     callbacks = ribbon_callbacks(custom_ui)
     assert len(callbacks) >= 5
-    missing = [c for c in callbacks if not any(c in found for found in subs.values())]
+    missing = [c for c in callbacks if c.lower() not in subs]
     assert not missing, f"ribbon callbacks without a VBA Sub: {missing}"
     assert "Public Function RunPython(" in modules["xlwings.bas"]
     assert 'Public Const PROJECT_NAME As String = "csat_xl"' in modules["xlwings.bas"]
