@@ -411,6 +411,12 @@ def addin_install(
         stdout.print(install.say("interpreter", language, python=done.python, config=done.config), highlight=False)
 
 
+# csat-xl consolidate: one group report over many branch workbooks (issue 16, its own module)
+from .cli_consolidate import consolidate as _consolidate  # noqa: E402
+
+app.command("consolidate")(_consolidate)
+
+
 def main() -> None:
     try:
         app()

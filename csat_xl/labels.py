@@ -224,6 +224,8 @@ SETTINGS = (
     Label("response_limit", "响应时限", "response limit"),
     Label("closure_limit", "关闭时限", "closure limit"),
     Label("monthly_complaint_target", "月投诉目标", "monthly complaint target"),
+    Label("unit", "单位", "unit"),  # the branch of a group (csat-xl consolidate, issue 16)
+    Label("unit_weight", "单位权重", "unit weight"),
 )
 SETTING = by_key(SETTINGS)
 #: Settings that are shares (0–1): "60%" is 0.6.  Every other number setting

@@ -46,6 +46,9 @@ class Settings:
     closure_limit_days: float = 15.0
     #: complaints per month the department aims to stay within (no default)
     monthly_complaint_target: float | None = None
+    #: the branch / business unit of a group (``csat-xl consolidate``) and its weight there
+    unit: str | None = None
+    unit_weight: float = 1.0
     complaint_adjustments: Mapping[str, float] = field(default_factory=_default_adjustments)
     grade_bounds: Mapping[str, float] = field(default_factory=_default_bounds)
     #: groups with fewer scored customers show no figures (ANALYSES.md §1)

@@ -510,8 +510,13 @@ def parse_settings(sheet: Sheet | None, findings: list[Finding]) -> Settings:
                 values[setting] = number
             else:
                 bad("0–100")
-        elif setting == "period":
-            values["period"] = customer_key(raw_value)
+        elif setting in ("period", "unit"):
+            values[setting] = customer_key(raw_value)
+        elif setting == "unit_weight":
+            if number is not None and number > 0:
+                values["unit_weight"] = number
+            else:
+                bad("> 0")
         elif setting in ("min_group_size", "churn_periods"):
             if number is not None and number >= 1 and float(number).is_integer():
                 values[setting] = int(number)

@@ -23,6 +23,10 @@ Sub CsatRefreshResults(control As IRibbonControl)
     RunPython "import csat_xl.actions.classic as a; a.refresh_results()"
 End Sub
 
+Sub CsatConsolidate(control As IRibbonControl)
+    RunPython "import csat_xl.actions.classic as a; a.consolidate()"
+End Sub
+
 Sub CsatImportFunctions(control As IRibbonControl)
     RunPython "import csat_xl.actions.classic as a; a.import_functions()"
 End Sub

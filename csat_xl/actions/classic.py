@@ -33,6 +33,7 @@ from .xlam import UDF_MODULES  # the modules **Import functions** registers (als
 #: File names of what the buttons write, by language.
 REPORT_SUFFIX = {"zh": "_报告", "en": "_report"}
 TEMPLATE_STEM = {"zh": "满意度调查模板", "en": "satisfaction_survey_template"}
+GROUP_SUFFIX = {"zh": "_集团汇总", "en": "_group"}
 
 
 def caller_book(book=None):
@@ -175,6 +176,67 @@ def new_template(book=None) -> Path | None:
     app = book.app if book is not None else xw.apps.active
     app.books.open(str(out))
     return out
+
+
+def ask_folder(app, lang: str, start: Path | None = None) -> Path | None:
+    """Excel's own folder picker (``msoFileDialogFolderPicker``); None when cancelled.
+
+    Through the application's COM object, reached only when the button is
+    clicked (nothing Windows-only at import time)."""
+    dialog = app.api.FileDialog(4)  # msoFileDialogFolderPicker
+    dialog.Title = texts.say("consolidate_pick", lang)
+    if start is not None:
+        dialog.InitialFileName = str(start) + "\\"
+    if dialog.Show() != -1:
+        return None
+    return Path(str(dialog.SelectedItems(1)))
+
+
+def consolidate_folder(folder: Path, app, lang: str) -> Path | None:
+    """Consolidate the branch workbooks of ``folder`` into ``<folder>_集团汇总.xlsx``
+    beside it, open it, and say in a message box which files were not included.
+
+    Read in this process (no worker processes inside Excel's Python)."""
+    from ..consolidate import ConsolidateOptions, consolidate_files
+    from ..report.consolidated import outcome_line, write_group_report
+
+    folder = Path(folder)
+    out = folder.parent / f"{folder.name}{GROUP_SUFFIX[lang]}.xlsx"
+    group = consolidate_files([folder], options=ConsolidateOptions(jobs=1), exclude=[out])
+    left_out = [o for o in group.outcomes if o.status != "read"]
+    lines = "\n".join(outcome_line(o, lang) for o in left_out[:20])
+    if not group.branches:
+        app.alert(texts.say("consolidate_none", lang, folder=folder, lines=lines), title=ALERT_TITLE)
+        return None
+    write_group_report(group, out, lang, source=str(folder))
+    app.books.open(str(out))
+    if left_out:
+        app.alert(texts.say("consolidate_partly", lang, n=len(left_out), lines=lines), title=ALERT_TITLE)
+    return out
+
+
+@reported
+def consolidate(book=None) -> Path | None:
+    """Ribbon 合并 Consolidate: ask for a folder of branch workbooks and write the
+    group report beside it (``csat-xl consolidate``; docs/consolidate.md)."""
+    import xlwings as xw
+
+    try:
+        book = caller_book(book)
+    except Exception:  # no workbook open: Book.caller() has nothing to return
+        book = None
+    lang = book_actions.book_lang(book) if book is not None else texts.workbook_lang(())
+    app = book.app if book is not None else xw.apps.active
+    start = None
+    if book is not None:
+        try:
+            start = _folder_of(book, lang)
+        except OutputError:
+            start = None
+    folder = ask_folder(app, lang, start)
+    if folder is None:
+        return None
+    return consolidate_folder(folder, app, lang)
 
 
 def import_functions(book=None) -> None:

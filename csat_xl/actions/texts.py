@@ -34,6 +34,12 @@ FINDING_COLUMNS = (
 )
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # 合并 Consolidate (issue 16)
+    "consolidate_pick": {"en": "Folder of the branch workbooks to consolidate", "zh": "选择各单位工作簿所在的文件夹"},
+    "consolidate_none": {"en": "No branch workbook in {folder} could be read; nothing was written.\n{lines}",
+                         "zh": "{folder} 中没有可读取的单位工作簿；未写入任何文件。\n{lines}"},
+    "consolidate_partly": {"en": "{n} file(s) not included (listed on the Files sheet):\n{lines}",
+                           "zh": "{n} 个文件未计入（见“文件”工作表）：\n{lines}"},
     "findings_title": {"en": "Validation of {book}", "zh": "{book} 校验结果"},
     "results_title": {"en": "Results — {book}", "zh": "{book} 计算结果"},
     "invalid_book": {

@@ -127,8 +127,9 @@ CAPTIONS: dict[str, dict[str, str]] = {
 from .stats_captions import STATS_CAPTIONS  # noqa: E402
 
 from .group_captions import GROUP_CAPTIONS  # noqa: E402
+from .consolidated_captions import CONSOLIDATED_CAPTIONS  # noqa: E402  (the group report of csat-xl consolidate, issue 16)
 
-for _key, _text in {**STATS_CAPTIONS, **GROUP_CAPTIONS}.items():
+for _key, _text in {**STATS_CAPTIONS, **GROUP_CAPTIONS, **CONSOLIDATED_CAPTIONS}.items():
     CAPTIONS.setdefault(_key, _text)
 
 # Complaint handling and improvement actions (issue 14), likewise.

@@ -392,6 +392,9 @@ class Builder:
              {"kind": "decimal", "formula1": "0", "operator": "greaterThan"}),
             ("monthly_complaint_target", labels.SETTING["monthly_complaint_target"].text(lang), s.monthly_complaint_target,
              {"kind": "decimal", "formula1": "0", "operator": "greaterThanOrEqual"}),
+            # the branch and its weight (csat-xl consolidate): blank, each branch fills in its own
+            ("unit", labels.SETTING["unit"].text(lang), None, {}),
+            ("unit_weight", labels.SETTING["unit_weight"].text(lang), None, {"kind": "decimal", "formula1": "0", "operator": "greaterThan"}),
         ]
         prefix = labels.COMPLAINT_SETTING_PREFIX.text(lang)
         for outcome in labels.OUTCOMES:

@@ -164,6 +164,8 @@ SETTING_PROMPTS: dict[str, dict[str, str]] = {
     "response_limit": {"zh": "投诉响应时限（小时，默认 24）：响应日期 − 投诉日期在此之内算及时。", "en": "Response limit in hours (default 24): responded in time when response − receipt is within it."},
     "closure_limit": {"zh": "投诉关闭时限（天，默认 15）：超过即为超期。", "en": "Closure limit in days (default 15): open longer is overdue."},
     "monthly_complaint_target": {"zh": "月投诉目标（件数，可空）：每月投诉数与之比较。", "en": "Monthly complaint target (count, may stay blank): each month's complaints are compared with it."},
+    "unit": {"zh": "本工作簿所属单位（分公司、事业部），集团汇总时使用；留空则用文件名。", "en": "The branch this workbook belongs to, for the group report (csat-xl consolidate); blank: the file name."},
+    "unit_weight": {"zh": "本单位在集团汇总中的权重（大于 0，默认 1）。", "en": "This branch's weight in the group report (> 0, default 1)."},
     "complaint": {"zh": "该处理结果的每条投诉加减分（如 -5、+2）。", "en": "Adjustment per complaint with this outcome (e.g. -5, +2)."},
     "grade": {"zh": "该等级的最低分（含），须从高到低。", "en": "Lowest score of this grade (inclusive); must descend."},
 }

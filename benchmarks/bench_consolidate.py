@@ -1,0 +1,127 @@
+"""``csat-xl consolidate`` over many branch workbooks against the bare calamine reads (issue 16).
+
+    python benchmarks/bench_consolidate.py [--files 200] [--responses 500] [--repeat 3] [--jobs N]
+    make bench-consolidate
+
+Target (docs/performance.md, Consolidate): 200 branch workbooks of 500
+responses each consolidate in at most
+
+    1.3 × (sum of their bare calamine reads ÷ cores) + the report's write time
+
+and in memory bounded by the largest workbook × jobs, not by the number of
+files (checked by consolidating the first tenth of the files as well: the
+peak memory must not grow with the number of files).
+
+Measured, as every file benchmark here, in fresh processes
+(:func:`make_data.timed`): the baseline is python-calamine alone reading every
+sheet of a workbook into Python lists (:func:`make_data.calamine_read_command`,
+one process per file, as ``csat-xl`` itself is one process per file for
+``score``); the sum is also given read in *one* process (no interpreter
+start per file) for comparison.  ``cores`` is the number of worker processes
+(``--jobs``, default the CPUs).  On a shared machine the runs alternate and
+the best of ``--repeat`` is kept; ``uptime`` is printed with the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from make_data import calamine_read_command, make_workbook, timed  # noqa: E402
+
+TARGET = 1.3
+
+
+def branch_folder(files: int, responses: int) -> Path:
+    """``benchmarks/data/group_<files>x<responses>/``: seeded branch workbooks (made once, then reused)."""
+    folder = HERE / "data" / f"consolidated_{files}x{responses}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(files):
+        path = folder / f"branch_{i:03d}.xlsx"
+        if not path.exists():
+            make_workbook(path, customers=max(responses // 3, 1), responses=responses, seed=1000 + i)
+    return folder
+
+
+def reads_in_one_process(paths: list[Path]) -> float:
+    """Sum of the calamine reads of ``paths`` timed inside one process (no start-up per file)."""
+    code = ("import sys, time, json\nfrom python_calamine import CalamineWorkbook as W\ntotal = 0.0\n"
+            "for p in json.loads(sys.argv[1]):\n    t = time.perf_counter(); b = W.from_path(p)\n"
+            "    [b.get_sheet_by_name(n).to_python() for n in b.sheet_names]\n    total += time.perf_counter() - t\n"
+            "print(total)")
+    done = subprocess.run([sys.executable, "-c", code, json.dumps([str(p) for p in paths])], capture_output=True, text=True, check=True)
+    return float(done.stdout)
+
+
+def write_time(folder: Path, jobs: int) -> float:
+    """Seconds to build and write the group report of ``folder`` (the group read beforehand)."""
+    from csat_xl.consolidate import ConsolidateOptions, consolidate_files
+    from csat_xl.report.consolidated import write_group_report
+
+    group = consolidate_files([folder], options=ConsolidateOptions(jobs=jobs))
+    best = float("inf")
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(2):
+            start = time.perf_counter()
+            write_group_report(group, Path(tmp) / "cons.xlsx", "zh", source=str(folder))
+            best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--responses", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args(argv)
+    from csat_xl.consolidate import cpu_count
+
+    jobs = args.jobs or cpu_count()
+    folder = branch_folder(args.files, args.responses)
+    paths = sorted(folder.glob("branch_*.xlsx"))[:args.files]
+    few = folder.parent / f"{folder.name}_tenth"
+    few.mkdir(exist_ok=True)
+    for p in paths[:max(args.files // 10, 1)]:
+        if not (few / p.name).exists():
+            os.link(p, few / p.name)
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    print(f"{len(paths)} workbooks × {args.responses} responses, jobs {jobs}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "cons.xlsx"
+        command = [sys.executable, "-m", "csat_xl.cli", "consolidate", str(folder), "-o", str(out), "--jobs", str(jobs), "--lang", "zh"]
+        reads, runs = [], []
+        for _ in range(args.repeat):  # alternating: both see the same load
+            reads.append(sum(timed(calamine_read_command(p))[0] for p in paths))
+            runs.append(timed(command))
+        read_sum = min(reads)
+        (seconds, peak) = min(runs)
+        few_seconds, few_peak = timed([*command[:4], str(few), "-o", str(Path(tmp) / "few.xlsx"), *command[6:]])
+    one_process = reads_in_one_process(paths)
+    written = write_time(folder, jobs)
+    budget = TARGET * read_sum / jobs + written
+    print(f"bare calamine reads, one process per file: sum {read_sum:.2f} s (÷ {jobs} cores = {read_sum / jobs:.2f} s)")
+    print(f"bare calamine reads in one process:        sum {one_process:.2f} s")
+    print(f"report write time:                          {written:.2f} s")
+    print(f"consolidate:                                {seconds:.2f} s, peak {peak:.0f} MiB")
+    print(f"target {TARGET} × {read_sum / jobs:.2f} + {written:.2f} = {budget:.2f} s: "
+          f"{'met' if seconds <= budget else 'MISSED'} ({seconds / budget:.2f} of the budget)")
+    print(f"memory: {len(paths)} files peak {peak:.0f} MiB, {max(len(paths) // 10, 1)} files peak {few_peak:.0f} MiB "
+          f"({few_seconds:.2f} s)")
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    return 0 if seconds <= budget else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
