@@ -24,7 +24,7 @@ import openpyxl  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule  # noqa: E402
 from openpyxl.styles import Border, Font, PatternFill, Side  # noqa: E402
 
-from build_report_templates import NAVY, OUT_DIRS, Look, SheetWriter, _reloaded, fingerprint  # noqa: E402
+from build_report_templates import NAVY, Look, SheetWriter, write_or_check  # noqa: E402
 from csat_xl import labels  # noqa: E402
 from csat_xl.consolidate import ConsolidateOptions, consolidate_files  # noqa: E402
 from csat_xl.report.captions import caption  # noqa: E402
@@ -168,22 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare with the committed templates instead of writing")
     args = parser.parse_args(argv)
     group = consolidate_files([SAMPLE / "2026Q2"], [SAMPLE / "2026Q1"], ConsolidateOptions(jobs=1, resamples=200))
-    stale = []
-    for lang in ("zh", "en"):
-        book = build(lang, group)
-        for folder in OUT_DIRS:
-            path = folder / f"consolidated_{lang}.xlsx"
-            if args.check:
-                if not path.exists() or fingerprint(openpyxl.load_workbook(path)) != fingerprint(_reloaded(book)):
-                    stale.append(path)
-            else:
-                folder.mkdir(parents=True, exist_ok=True)
-                book.save(path)
-                print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print("out of date (run templates/build_consolidated_templates.py): " + ", ".join(str(p.relative_to(ROOT)) for p in stale))
-        return 1
-    return 0
+    return write_or_check({f"consolidated_{lang}": build(lang, group) for lang in ("zh", "en")}, args.check,
+                          "templates/build_consolidated_templates.py")
 
 
 if __name__ == "__main__":

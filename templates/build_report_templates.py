@@ -545,16 +545,15 @@ def _reloaded(book: openpyxl.Workbook) -> openpyxl.Workbook:
     return openpyxl.load_workbook(buffer)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="compare with the committed templates instead of writing")
-    args = parser.parse_args(argv)
+def write_or_check(books: dict[str, openpyxl.Workbook], check: bool, script: str) -> int:
+    """Save each book as ``<name>.xlsx`` in every folder of :data:`OUT_DIRS`, or
+    with ``check`` list the committed files that differ (1) — shared by the
+    template scripts."""
     stale = []
-    for lang in ("zh", "en"):
-        book = build(lang)
+    for name, book in books.items():
         for folder in OUT_DIRS:
-            path = folder / f"report_{lang}.xlsx"
-            if args.check:
+            path = folder / f"{name}.xlsx"
+            if check:
                 if not path.exists() or fingerprint(openpyxl.load_workbook(path)) != fingerprint(_reloaded(book)):
                     stale.append(path)
             else:
@@ -562,9 +561,16 @@ def main(argv: list[str] | None = None) -> int:
                 book.save(path)
                 print(f"wrote {path.relative_to(ROOT)}")
     if stale:
-        print("out of date (run templates/build_report_templates.py): " + ", ".join(str(p.relative_to(ROOT)) for p in stale))
+        print(f"out of date (run {script}): " + ", ".join(str(p.relative_to(ROOT)) for p in stale))
         return 1
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare with the committed templates instead of writing")
+    args = parser.parse_args(argv)
+    return write_or_check({f"report_{lang}": build(lang) for lang in ("zh", "en")}, args.check, "templates/build_report_templates.py")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ Charts: ``league`` (CSI by branch), ``group_pareto``.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -30,21 +29,11 @@ from .. import __version__, labels
 from ..analyses.branches import COMMON_SHARE, STATUSES, TOP_WEAKNESSES, FileOutcome, Group, GroupFigures
 from ..statistics import DEFAULT_RESAMPLES, DEFAULT_SEED
 from .captions import caption
-from .model import (FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table, _findings_table,
+from .model import (FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table, _findings_table, _num,
                     grade_style)
 
 #: Columns of the branch × category table (categories beyond are noted, not shown).
 HEAT_COLUMNS = 12
-
-
-def _num(value: Any) -> float | int | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else (int(value) if isinstance(value, int) and not isinstance(value, bool) else number)
 
 
 def _col(key: str, lang: str, fmt: str | None = None, caption_key: str | None = None) -> Column:

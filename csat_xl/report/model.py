@@ -510,6 +510,8 @@ def _settings_rows(survey: Survey, lang: str) -> list[dict[str, Any]]:
         {"setting": labels.SETTING["completion_value"].text(lang), "value": float(s.completion_value)},
         {"setting": labels.SETTING["target_value"].text(lang), "value": float(s.target_value)},
         {"setting": labels.SETTING["period"].text(lang), "value": _text(s.period)},
+        {"setting": labels.SETTING["unit"].text(lang), "value": _text(s.unit)},
+        {"setting": labels.SETTING["unit_weight"].text(lang), "value": float(s.unit_weight)},
         {"setting": labels.SETTING["min_group_size"].text(lang), "value": s.min_group_size},
         {"setting": labels.SETTING["churn_periods"].text(lang), "value": s.churn_periods},
         {"setting": labels.SETTING["churn_grade"].text(lang), "value": labels.grade_text(s.churn_grade, lang)},
