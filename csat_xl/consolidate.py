@@ -85,7 +85,7 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | os.Pat
                 continue
             seen.add(resolved)
             if _is_lock_file(candidate):
-                skipped.append(FileOutcome(candidate.name, str(candidate), "skipped", findings=[Finding("info", "lock_file")]))
+                skipped.append(FileOutcome(candidate.name, str(candidate), "skipped", findings=[Finding("info", "lock_file_skipped")]))
             elif candidate.name.startswith(".") and path.is_dir():
                 continue  # hidden files (our own temporary outputs among them)
             else:

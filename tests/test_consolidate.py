@@ -242,3 +242,12 @@ def test_classic_folder_picker_uses_excels_dialog():
     app = type("App", (), {"api": type("Api", (), {"FileDialog": lambda self, kind: dialog if kind == 4 else None})()})()
     assert classic.ask_folder(app, "zh", Path("D:/x")) == Path(r"D:\质量部\2026Q2")
     assert dialog.Title == "选择各单位工作簿所在的文件夹" and dialog.InitialFileName.endswith("\\")
+
+
+def test_consolidation_messages_are_not_shadowed():
+    """The consolidation's finding codes are its own: a code another module defines first would render wrongly."""
+    from csat_xl.analyses.branches import BRANCH_MESSAGES
+    from csat_xl.findings import MESSAGES
+
+    for code, text in BRANCH_MESSAGES.items():
+        assert MESSAGES[code] is text, code

@@ -71,7 +71,7 @@ BRANCH_MESSAGES: dict[str, dict[str, str]] = {
                    "zh": "csat-xl 生成的报告，不是调查工作簿：已跳过"},
     "blank_template": {"en": "a blank csat-xl survey template (no data yet): skipped",
                        "zh": "空白的 csat-xl 调查模板（尚无数据）：已跳过"},
-    "lock_file": {"en": "Excel's lock file of an open workbook: skipped", "zh": "Excel 打开工作簿时的锁定文件：已跳过"},
+    "lock_file_skipped": {"en": "Excel's lock file of an open workbook: skipped", "zh": "Excel 打开工作簿时的锁定文件：已跳过"},
     "internal_error": {"en": "internal error, please report: {value}", "zh": "内部错误，请报告：{value}"},
 }
 for _code, _text in BRANCH_MESSAGES.items():
