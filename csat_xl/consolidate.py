@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from .analyses.branches import FileOutcome, Group, branch_result, consolidate
 from .findings import ERROR, CsatError, Finding, InvalidInputError
@@ -96,12 +97,14 @@ def discover(inputs: Iterable[str | os.PathLike], exclude: Iterable[str | os.Pat
 def _creator(path: Path) -> str:
     """The workbook's ``dc:creator`` (docProps/core.xml), '' when absent or unreadable."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        with zipfile.ZipFile(path) as archive, archive.open("docProps/core.xml") as part:
+            core = part.read(1 << 16)  # a few hundred bytes in any real file: never inflate more
+        if b"<!DOCTYPE" in core or b"<!ENTITY" in core:
+            return ""
+        creator = ElementTree.fromstring(core).find("{http://purl.org/dc/elements/1.1/}creator")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
         return ""
-    start = core.find("<dc:creator>")
-    return core[start + 12:core.find("</dc:creator>", start)] if start >= 0 else ""
+    return (creator.text or "") if creator is not None else ""
 
 
 def _is_blank_template(path: Path) -> bool:

@@ -62,7 +62,7 @@ def table(rows: list[tuple], first_header: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def group_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("group") / "out" / "cons.xlsx"  # the out/ folder does not exist yet
+    out = tmp_path_factory.mktemp("group") / "out" / "group.xlsx"  # the out/ folder does not exist yet
     done = run("consolidate", GROUP / "2026Q2", "-o", out, "--previous", GROUP / "2026Q1", "--lang", "zh")
     return out, done
 
@@ -130,7 +130,7 @@ def test_a_corrupt_branch_is_listed_and_skipped(tmp_path):
     shutil.copytree(GROUP / "2026Q2", folder)
     (folder / "损坏的分公司.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
     (folder / "~$华东分公司.xlsx").write_bytes(b"\x00lock")
-    out = folder / "cons.xlsx"  # the output in the input folder: never read as a branch
+    out = folder / "group.xlsx"  # the output in the input folder: never read as a branch
     done = run("consolidate", folder, "-o", out, "--lang", "en", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     assert "损坏的分公司.xlsx" in done.stderr and "~$华东分公司.xlsx" in done.stderr
@@ -142,7 +142,7 @@ def test_a_corrupt_branch_is_listed_and_skipped(tmp_path):
     assert "not a readable workbook" in failed["Reason"]
     # a second run over the same folder skips the first group report (our own output) too
     again = run("consolidate", folder, "-o", tmp_path / "again.xlsx", "--lang", "en", "--jobs", "1")
-    assert again.returncode == 0 and "cons.xlsx" in again.stderr and "report written by csat-xl" in again.stderr
+    assert again.returncode == 0 and "group.xlsx" in again.stderr and "report written by csat-xl" in again.stderr
     # --strict: any file not included is exit 2, and nothing is written
     strict = run("consolidate", folder, "-o", tmp_path / "strict.xlsx", "--strict", "--jobs", "1")
     assert strict.returncode == 2 and not (tmp_path / "strict.xlsx").exists()
@@ -202,7 +202,7 @@ def test_group_report_renders_in_libreoffice(group_report, soffice, tmp_path):
     (tmp_path / "profile" / "user" / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--norestore",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=300, check=True)
-    assert pdf_pages(tmp_path / "cons.pdf") >= 8  # one page per sheet at least
+    assert pdf_pages(tmp_path / "group.pdf") >= 8  # one page per sheet at least
 
 
 def test_classic_consolidate_button_writes_the_group_report_beside_the_folder(tmp_path, monkeypatch):
