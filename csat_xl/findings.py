@@ -96,6 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_on_scale": {"en": "{value} is not on scale {scale} ({accepted})", "zh": "{value} 不在量表 {scale} 中（{accepted}）"},
     "out_of_range": {"en": "{value} is outside 0–100", "zh": "{value} 超出 0–100 范围"},
     "cached_error": {"en": "{value} is a formula error, not a score", "zh": "{value} 是公式错误值，不是分数"},
+    "not_recommend": {"en": "{value} is not a likelihood to recommend: a number 0–10", "zh": "{value} 不是推荐意愿：应为 0–10 的数字"},
     "not_a_score": {"en": "{value} is not a score or a label", "zh": "{value} 既不是分数也不是标签"},
     "missing_customer_id": {"en": "row has data but no customer ID", "zh": "该行有数据但没有客户编号"},
     "unknown_outcome": {"en": "{value} is not a complaint outcome ({accepted})", "zh": "{value} 不是投诉处理结果（{accepted}）"},

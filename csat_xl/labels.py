@@ -78,10 +78,16 @@ COLUMNS: dict[str, tuple[Label, ...]] = {
         CUSTOMER_ID,
         CUSTOMER_NAME,
         Label("respondent", "受访人", "Respondent"),
+        # optional loyalty and free-text columns (ANALYSES.md §5; csat_xl/analyses/loyalty.py, comments.py)
+        Label("recommend", "推荐意愿", "Likelihood to recommend", aliases=("推荐可能性", "推荐度", "Recommend")),
+        Label("repurchase", "再次购买", "Repurchase intent", aliases=("再次购买意愿", "复购意愿", "Repurchase")),
+        Label("overall", "总体满意度", "Overall satisfaction", aliases=("整体满意度", "综合满意度")),
+        Label("comments", "意见", "Comments", aliases=("意见建议", "意见和建议", "建议", "Comment", "Suggestions")),
     ),
     "visits": (
         CUSTOMER_ID,
         Label("visit_date", "走访日期", "Visit date"),
+        Label("notes", "记录", "Notes", aliases=("走访记录", "谈话记录", "交流记录", "Visit notes")),
     ),
     "complaints": (
         CUSTOMER_ID,

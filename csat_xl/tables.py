@@ -26,6 +26,7 @@ from . import labels
 from .findings import ERROR, INFO, WARNING, Finding, InvalidInputError, errors
 from .scales import NOT_ON_SCALE, Scale, ScaleSet, five_grade, grade_key_of, to_scores
 from .scheme import Scheme, SchemeRow, fmt_number
+from .analyses.loyalty import RECOMMEND_SCALE
 from .settings import Settings
 from .survey import COMPLAINT_COLUMNS, Survey
 from .text import as_number, column_letter, customer_key, id_fold, is_blank, is_excel_error, join_labels, match_key, normalize
@@ -690,8 +691,11 @@ def _note_missing_items(sheet: Sheet, items: list[str], findings: list[Finding])
 def parse_scored_sheet(
     sheet: Sheet, items: list[str], scales_by_item: dict[str, Scale], text_columns: tuple[str, ...], findings: list[Finding],
     register: CustomerRegister | None = None,
+    optional_scores: Mapping[str, Scale] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """Questionnaire or visits: customer ID, text columns and item scores."""
+    """Questionnaire or visits: customer ID, text columns, item scores and
+    the ``optional_scores`` columns present (column key → scale)."""
+    optional_scores = optional_scores or {}
     if sheet.header_row < 0 or not _require_columns(sheet, findings):
         return pd.DataFrame(columns=["customer_id", *text_columns, *items]), None
     register = register or CustomerRegister()
@@ -706,6 +710,10 @@ def parse_scored_sheet(
     n = len(sheet.frame)
     for item in items:
         out[item] = scores.get(item, np.full(n, np.nan))
+    for key, scale in optional_scores.items():  # loyalty columns (ANALYSES.md §5), only when present
+        if key in sheet.columns:
+            out[key] = _score_columns(sheet, {key: sheet.columns[key]}, {key: scale}, findings,
+                                     header_of=lambda k: str(sheet.table.rows[sheet.header_row][sheet.columns[k]]))[key]
     frame = pd.DataFrame(out)
     frame["_row"] = sheet.rows + sheet.table.first_row
     expected = None
@@ -864,7 +872,8 @@ def inspect_tables(tables: Mapping[str, Table], source: str | None = None, *, wh
     q_sheet, v_sheet = split("questionnaire", items), split("visits", items)
     if q_sheet is not None:
         data["questionnaire"], data["expected"] = parse_scored_sheet(
-            q_sheet, items, _item_scales(items, scheme, scales, True), ("customer_name", "respondent"), findings, register)
+            q_sheet, items, _item_scales(items, scheme, scales, True), ("customer_name", "respondent"), findings, register,
+            optional_scores={"recommend": RECOMMEND_SCALE, "repurchase": scales.five, "overall": scales.five})
     if v_sheet is not None:
         data["visits"], _ = parse_scored_sheet(
             v_sheet, items, _item_scales(items, scheme, scales, False), ("visit_date",), findings, register)

@@ -163,6 +163,7 @@ def pvc_workbook(period: str, seed: int, drift: float) -> openpyxl.Workbook:
     for start in (2, 5, 8):  # merged category cells, as users make them
         sheet.merge_cells(start_row=start, end_row=start + 2, start_column=1, end_column=1)
         sheet.merge_cells(start_row=start, end_row=start + 2, start_column=2, end_column=2)
+    add_voice_zh(book, seed)
     q = book["问卷"]
     last = q.max_row
     for r in range(last + 1, last + 6):  # trailing styled-but-empty rows
@@ -229,8 +230,10 @@ def field_service_workbook() -> openpyxl.Workbook:
     add_handling_dates(complaints, 7, "en")
     settings = [["Setting", "Value"], ["weight mode", "item"], ["visit share", 0.6], ["period", "2026H1"],
                 ["response limit", 24], ["closure limit", 15], ["monthly complaint target", 2]]
-    return _book({"Scheme": scheme, "Questionnaire": questionnaire, "Visits": visits, "Complaints": complaints,
+    book = _book({"Scheme": scheme, "Questionnaire": questionnaire, "Visits": visits, "Complaints": complaints,
                   "Customers": customers, "Scales": scales, "Settings": settings, "Actions": field_service_actions()})
+    add_voice_en(book)
+    return book
 
 
 #: Complaint categories of the English sample, in a skewed cycle so the
@@ -298,6 +301,143 @@ def field_service_actions() -> list[list]:
         ["A-03", "FS-000", "Call back within 4 hours of a complaint", "Field service", "A. Chen", date(2026, 2, 15), date(2026, 5, 31), None, "in progress", None],
         ["A-04", "Skills", "Pump P-200 training for all technicians", "HR", "L. Garcia", date(2026, 3, 1), date(2026, 9, 30), None, "not started", None],
     ]
+
+
+# --- issue 15: what customers wrote and whether they will stay ----------------------------------
+#: Comment phrases of PVC-resin customers, by how satisfied the writer is (good → bad).
+VOICE_ZH = {
+    "good": ["交货及时，包装完好", "产品质量稳定，白度好", "业务员服务热情，沟通顺畅", "技术服务人员专业，问题解决快",
+             "价格合理，付款方式灵活", "物流安排合理，到货准时", "质量稳定，批次之间差异小", "售后回访及时，态度很好",
+             "产品质量稳定，加工性能好", "交货及时，从未耽误生产", "技术支持到位，帮助我们调整配方", "包装结实，搬运方便"],
+    "mixed": ["质量总体稳定，个别批次有黑黄点", "交货基本及时，旺季偶有延迟", "价格偏高，希望给予优惠",
+              "包装袋偶有破损，希望改进包装", "技术服务响应慢，希望缩短响应时间", "发票开具不及时，影响对账",
+              "产品质量稳定，但价格偏高", "物流偶有延误，到货时间不准", "业务员更换频繁，沟通不够顺畅",
+              "希望增加技术交流和培训"],
+    "bad": ["包装袋破损严重，到货后撒料", "黑黄点偏多，影响下游加工", "交货延迟多次，影响生产安排",
+            "技术服务响应慢，问题拖了两周才处理", "鱼眼较多，制品表面不良", "投诉处理慢，没有及时回复",
+            "价格上涨太快，付款条件苛刻", "杂质偏多，批次质量不稳定", "交货延迟，催货多次无人回复"],
+}
+VISIT_NOTES_ZH = [
+    "客户反映包装袋破损，已安排更换编织袋供应商", "客户关注交货期，希望旺季提前备货", "采购经理表示质量稳定，计划增加订量",
+    "客户提出黑黄点问题，质检部已取样分析", "技术服务响应慢，客户希望派驻技术人员", "客户对价格有意见，希望季度调价",
+    "谈话中客户肯定了售后服务，建议增加回访频次", "客户反映鱼眼偏多，已送样复检",
+]
+COMPLAINT_TEXT_ZH = {
+    "质量-黑黄点": ["颗粒中黑黄点超标，影响制品外观", "同一批次黑黄点偏多，客户要求退货"],
+    "质量-鱼眼": ["薄膜制品鱼眼较多，客户停机检查", "鱼眼超标，下游加工废品率上升"],
+    "包装破损": ["到货包装袋破损，现场撒料", "包装袋破损三包，要求补货"],
+    "交货延迟": ["交货延迟五天，影响生产安排", "物流延误，未按约定时间到货"],
+    "发票问题": ["发票开具不及时，影响月底对账", "发票信息有误，需重新开具"],
+}
+
+
+def _item_value(value) -> float | None:
+    """A sample answer as a score (labels by the five-grade values)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    grades = dict(zip(GRADES_ZH, (95, 80, 65, 50, 30)))
+    grades.update(dict(zip(["very satisfied", "satisfied", "fairly satisfied", "fairly dissatisfied", "dissatisfied",
+                            "strongly agree", "agree", "neutral", "disagree", "strongly disagree"],
+                           (95, 80, 65, 50, 30) * 2)))
+    return grades.get(str(value).lower()) if value is not None else None
+
+
+def _voice_rows(sheet, header_row: int, items: list[str], rng: random.Random, comments: dict, overall_label) -> None:
+    """Append recommend / repurchase / overall / comment columns to a questionnaire sheet.
+
+    Overall satisfaction follows the respondent's item answers (quality and
+    service weigh most) plus noise, so the key-driver analysis has something
+    real to find; recommend (0–10) and repurchase follow overall."""
+    header = [c.value for c in sheet[header_row]]
+    columns = {name: header.index(name) for name in items}
+    first_new = len(header) + 1
+    for offset, name in enumerate(overall_label):
+        sheet.cell(row=header_row, column=first_new + offset, value=name)
+    for row in range(header_row + 1, sheet.max_row + 1):
+        answers = [_item_value(sheet.cell(row=row, column=columns[i] + 1).value) for i in items]
+        known = [(a, 3.0 if k == 0 or k == len(items) - 1 else 1.0) for k, a in enumerate(answers) if a is not None]
+        if not known or sheet.cell(row=row, column=1).value is None:
+            continue
+        level = sum(a * w for a, w in known) / sum(w for _, w in known)
+        overall = max(30.0, min(100.0, level + rng.gauss(0, 4)))
+        recommend = max(0, min(10, round((overall - 45) / 5 + rng.gauss(0, 1))))
+        repurchase = max(30, min(100, round(overall + rng.gauss(0, 6))))
+        mood = "good" if overall >= 85 else "mixed" if overall >= 70 else "bad"
+        text = None
+        if rng.random() < 0.75:
+            text = rng.choice(comments[mood])
+            if rng.random() < 0.35:
+                other = rng.choice(comments["mixed" if mood != "mixed" else rng.choice(["good", "bad"])])
+                text = f"{text}{'。' if text[-1] not in '.。' and not text.isascii() else '. '}{other}"
+        values = [recommend, repurchase if rng.random() < 0.9 else None, round(overall) if rng.random() < 0.5 else
+                  _label(overall, sheet.title), text]
+        for offset, value in enumerate(values):
+            sheet.cell(row=row, column=first_new + offset, value=value)
+
+
+def _label(score: float, sheet_title: str) -> str:
+    labels_ = GRADES_ZH if sheet_title == "问卷" else ["very satisfied", "satisfied", "fairly satisfied", "fairly dissatisfied",
+                                                      "dissatisfied"]
+    return labels_[0 if score >= 90 else 1 if score >= 70 else 2 if score >= 60 else 3 if score >= 40 else 4]
+
+
+def add_voice_zh(book: openpyxl.Workbook, seed: int) -> None:
+    """推荐意愿, 再次购买, 总体满意度 and 意见 on 问卷, 记录 on 走访, realistic 描述 on 投诉
+    (own random stream, so every other sample value stays as it was)."""
+    rng = random.Random(1500 + seed)
+    _voice_rows(book["问卷"], 3, ITEMS_ZH, rng, VOICE_ZH, ["推荐意愿", "再次购买", "总体满意度", "意见"])
+    visits = book["走访"]
+    notes = visits.max_column + 1
+    visits.cell(row=1, column=notes, value="记录")
+    for row in range(2, visits.max_row + 1):
+        if rng.random() < 0.8:
+            visits.cell(row=row, column=notes, value=rng.choice(VISIT_NOTES_ZH))
+    complaints = book["投诉"]
+    header = [c.value for c in complaints[1]]
+    category, description = header.index("投诉类别") + 1, header.index("描述") + 1
+    for row in range(2, complaints.max_row + 1):
+        text = complaints.cell(row=row, column=description).value
+        kind = complaints.cell(row=row, column=category).value
+        if isinstance(text, str) and text.endswith(f"反映{kind}") and kind in COMPLAINT_TEXT_ZH:
+            complaints.cell(row=row, column=description, value=rng.choice(COMPLAINT_TEXT_ZH[kind]))
+
+
+VOICE_EN = {
+    "good": ["Technician arrived on time and fixed the pump quickly", "Friendly engineer, clear explanation of the repair",
+             "Spare parts were in stock and delivered the next day", "Excellent response time and professional attitude"],
+    "mixed": ["Repair was fine but the technician arrived late", "Good work, but the service report came a week later",
+              "Spare parts delivery took longer than promised", "Engineer was helpful but had to come back twice"],
+    "bad": ["Technician arrived two days late and the pump failed again", "Wrong spare parts delivered, second visit needed",
+            "Nobody answered the service hotline for hours", "Repeated breakdowns, the root cause was never found"],
+}
+VISIT_NOTES_EN = ["Customer asked for a faster response on weekends", "Discussed spare parts stock on site; customer satisfied",
+                  "Maintenance manager complained about late arrival of technicians", "Customer praised the new engineer",
+                  "Agreed on a preventive maintenance plan for the valves"]
+COMPLAINT_TEXT_EN = {"Late arrival": "Technician arrived late, production stopped for four hours",
+                     "Wrong part": "Wrong spare part delivered, repair postponed",
+                     "Rework": "Seal leaked again after repair, rework needed",
+                     "Documentation": "Service report missing signatures"}
+
+
+def add_voice_en(book: openpyxl.Workbook) -> None:
+    """Likelihood to recommend, Repurchase intent, Overall satisfaction and Comments on
+    Questionnaire, Notes on Visits, descriptions on Complaints (own random stream)."""
+    rng = random.Random(1507)
+    items = ["Skills", "Attitude", "Timeliness", "Parts supply", "Overall"]
+    _voice_rows(book["Questionnaire"], 1, items, rng, VOICE_EN,
+                ["Likelihood to recommend", "Repurchase intent", "Overall satisfaction", "Comments"])
+    visits = book["Visits"]
+    notes = visits.max_column + 1
+    visits.cell(row=1, column=notes, value="Notes")
+    for row in range(2, visits.max_row + 1):
+        visits.cell(row=row, column=notes, value=rng.choice(VISIT_NOTES_EN))
+    complaints = book["Complaints"]
+    header = [c.value for c in complaints[1]]
+    category, description = header.index("Category") + 1, header.index("Description") + 1
+    for row in range(2, complaints.max_row + 1):
+        kind = complaints.cell(row=row, column=category).value
+        if kind in COMPLAINT_TEXT_EN:
+            complaints.cell(row=row, column=description, value=COMPLAINT_TEXT_EN[kind])
 
 
 def main() -> None:
