@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 from rich.console import Console
@@ -67,10 +68,64 @@ def _print_fields(title: str, fields: dict[str, Field], keys: Sequence[str], con
     console.print(f"[bold]{title}[/] " + " · ".join(parts), highlight=False)
 
 
-def compute(scores: Scores, previous: Scores | None, **options: Any) -> st.Statistics:
-    """The statistics of ``scores`` (and the CSI change against ``previous``);
-    ``options`` go to :func:`csat_xl.statistics.analyse`."""
-    return st.analyse(scores, previous, **options)
+@dataclass
+class StatisticsWithVoice(st.Statistics):
+    """The statistics plus loyalty (NPS, repurchase) and comment terms (issue 15)."""
+
+    loyalty: Any = None
+    comments: Any = None
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        out["loyalty"] = self.loyalty.to_dict() if self.loyalty is not None else None
+        out["comments"] = self.comments.to_dict() if self.comments is not None else None
+        return out
+
+
+def compute(scores: Scores, previous: Scores | None, **options: Any) -> StatisticsWithVoice:
+    """The statistics of ``scores`` (and the CSI change against ``previous``),
+    NPS / repurchase and the comment terms; ``options`` go to
+    :func:`csat_xl.statistics.analyse`."""
+    from .analyses import comments, loyalty
+    from .report.voice import customer_groups
+
+    stats = st.analyse(scores, previous, **options)
+    keep = {k: options[k] for k in ("level", "resamples", "seed") if k in options}
+    return StatisticsWithVoice(**{f.name: getattr(stats, f.name) for f in fields(stats)},
+                               loyalty=loyalty.loyalty(scores.survey, customer_groups(scores),
+                                                       minimum=scores.survey.settings.min_group_size, **keep),
+                               comments=comments.comment_terms(scores))
+
+
+#: Top terms printed per comment source.
+PRINTED_TERMS = 10
+
+
+def _print_voice(stats: StatisticsWithVoice, lang: str, console: Console) -> None:
+    """Key drivers, NPS / repurchase and the top comment terms (issue 15)."""
+    from .report.comments_sheet import SOURCE_KEYS, comments_tables
+    from .report.loyalty_tables import DRIVER_KEYS, OVERVIEW_KEYS, loyalty_fields, loyalty_tables
+
+    c = lambda key: caption(key, lang)  # noqa: E731
+    if stats.drivers is not None:
+        fields_ = loyalty_fields(stats.loyalty, stats.drivers, lang)
+        tables = loyalty_tables(stats.loyalty, stats.drivers, lang)
+        _print_fields(c("block.stats_drivers"), fields_, DRIVER_KEYS, console)
+        _print_table(tables["stats_drivers"], console, c("section.no_drivers"))
+        if stats.loyalty.available:
+            _print_fields(c("block.loyalty"), fields_, [*OVERVIEW_KEYS, "repurchase_low", "repurchase_high"], console)
+        _print_table(tables["loyalty_nps"], console, c("section.no_loyalty"))
+    if stats.comments is None or not stats.comments.available:
+        console.print(c("section.no_comments"), highlight=False)
+        return
+    tables = comments_tables(stats.comments, lang)
+    _print_table(tables["comments_sources"], console)
+    shown = ("term", "term_count", "term_customers", "example_1")
+    for source in SOURCE_KEYS:
+        table = tables[f"comments_{source}"]
+        table.columns = [col for col in table.columns if col.key in shown]
+        table.rows = table.rows[:PRINTED_TERMS]
+        _print_table(table, console)
 
 
 def print_statistics(stats: st.Statistics, scores: Scores, lang: str, console: Console,
@@ -90,6 +145,8 @@ def print_statistics(stats: st.Statistics, scores: Scores, lang: str, console: C
     _print_table(tables["stats_reliability"], console)
     _print_table(tables["stats_alpha_items"], console)
     _print_table(tables["stats_ipa"], console)
+    if isinstance(stats, StatisticsWithVoice):
+        _print_voice(stats, lang, console)
     _print_table(tables["stats_expectations"], console, c("section.stats_no_expectations"))
     _print_table(tables["stats_expectation_customers"], console)
     _print_table(tables["stats_band_flip"], console, c("section.stats_no_band_flip"))

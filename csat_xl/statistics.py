@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from itertools import combinations_with_replacement
 from statistics import NormalDist
 
@@ -633,8 +634,10 @@ class ImportancePerformance:
     """Importance–performance analysis (IPA) of the scheme's items.
 
     ``table`` columns: ``item``, ``category``, ``stated_importance`` (effective
-    weight, sum 100), ``derived_importance`` (Pearson r between the
-    customers' item score and their questionnaire score Q), ``performance``
+    weight, sum 100), ``derived_importance`` (the item's relative weight for
+    overall satisfaction, :mod:`csat_xl.analyses.drivers`, when given; else
+    the correlation), ``correlation`` (Pearson r between the customers' item
+    score and their questionnaire score Q), ``performance``
     (mean questionnaire item score over customers), ``respondents``
     (customers with both), ``quadrant`` (from stated importance) and
     ``quadrant_derived``.  The cross-hairs are the means over items
@@ -668,8 +671,13 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> tuple[float, int]:
     return (float(xd @ yd) / denom if denom > 0 else float("nan")), n
 
 
-def importance_performance(scores: Scores) -> ImportancePerformance:
-    """Stated and derived importance against performance for every item."""
+def importance_performance(scores: Scores, derived: dict[str, float] | None = None) -> ImportancePerformance:
+    """Stated and derived importance against performance for every item.
+
+    ``derived``: item → derived importance (the key drivers' relative
+    weights, :mod:`csat_xl.analyses.drivers`); without it the correlation
+    with Q is the derived importance.  The correlation is always kept as
+    ``correlation``."""
     scheme = scores.survey.scheme
     q_items = scores.questionnaire_items
     q = scores.customers.set_index("customer_id")["questionnaire"].reindex(q_items.index).to_numpy(dtype=np.float64)
@@ -679,7 +687,8 @@ def importance_performance(scores: Scores) -> ImportancePerformance:
         r, n = _pearson(values, q)
         perf = float(np.nanmean(values)) if (~np.isnan(values)).any() else float("nan")
         rows.append({"item": item, "category": category, "stated_importance": float(weight),
-                     "derived_importance": r, "performance": perf, "respondents": n})
+                     "derived_importance": r if derived is None else derived.get(item, float("nan")),
+                     "correlation": r, "performance": perf, "respondents": n})
     table = pd.DataFrame(rows)
     imp_mean = float(table["stated_importance"].mean())
     der_mean = float(table["derived_importance"].mean()) if table["derived_importance"].notna().any() else float("nan")
@@ -875,6 +884,8 @@ class Statistics:
     expectations: Expectations
     period_difference: PeriodDifference | None = None
     settings: dict = field(default_factory=dict)
+    #: key drivers (:class:`csat_xl.analyses.drivers.KeyDrivers`): the derived importance of the IPA
+    drivers: Any = None
 
     def to_dict(self) -> dict:
         """JSON-friendly dict (NaN → None)."""
@@ -897,6 +908,7 @@ class Statistics:
                              "customers": _records(self.expectations.customers),
                              "overall": _records(self.expectations.overall)},
             "period_difference": self.period_difference.to_dict() if self.period_difference else None,
+            "drivers": self.drivers.to_dict() if self.drivers is not None else None,
         }
 
 
@@ -906,17 +918,21 @@ def analyse(scores: Scores, previous: Scores | None = None, *, level: float = DE
             flip_resamples: int = DEFAULT_FLIP_RESAMPLES) -> Statistics:
     """Every analysis of this module for one period (and the CSI change
     against ``previous`` when given)."""
+    from .analyses.drivers import key_drivers  # the analyses build on this module
+
+    drivers = key_drivers(scores, level, resamples, seed)
     return Statistics(
         reliability=reliability(scores.survey, policy),
         uncertainty=uncertainty(scores, level, resamples, seed),
         band_flip=band_flip_risk(scores, flip_resamples, seed, level),
         minimum_sample=minimum_sample(scores.customers["final"], margin, level),
-        importance_performance=importance_performance(scores),
+        importance_performance=importance_performance(scores, drivers.derived_importance()),
         expectations=expectations(scores.survey, tolerance),
         period_difference=compare_csi(scores, previous, level, resamples, seed) if previous is not None else None,
         settings={"level": level, "resamples": resamples, "flip_resamples": flip_resamples, "seed": seed,
                   "margin": margin, "policy": policy,
                   "cs_tolerance": tolerance, "alpha_threshold": ALPHA_THRESHOLD},
+        drivers=drivers,
     )
 
 

@@ -40,12 +40,14 @@ from csat_xl.aggregation import COMPLAINT_DIMENSIONS  # noqa: E402
 from csat_xl.report.captions import caption  # noqa: E402
 from csat_xl.report.model import build_report  # noqa: E402
 from csat_xl.report.render_xlsx import GRADE_COLORS  # noqa: E402
+from csat_xl.report.loyalty_tables import DRIVER_KEYS, OVERVIEW_KEYS as LOYALTY_OVERVIEW_KEYS  # noqa: E402
 from csat_xl.report.stats_tables import SAMPLE_KEYS, SETTINGS_KEYS  # noqa: E402
 
 OUT_DIRS = (ROOT / "templates", ROOT / "csat_xl" / "report" / "templates")
 SAMPLE = ROOT / "csat_xl" / "data" / "pvc_2026Q2_zh.xlsx"
 FONTS = {"zh": "Microsoft YaHei", "en": "Calibri"}
 NAVY, LIGHT, GREY = "1F3864", "D9E1F2", "808080"
+COMMENT_GRADES = [g.key for g in labels.GRADES]
 
 
 @dataclass
@@ -194,9 +196,9 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
                    heading=c("block.stats_alpha_items"))
     s.sheet.conditional_formatting.add(f"D{loop}", CellIsRule(operator="greaterThan", formula=["0"], font=red))
     s.page_break_before(loop + 2)
-    loop = s.table(loop + 2, "stats_ipa", ["item", "category", "stated_importance", "derived_importance", "performance",
-                                           "quadrant", "quadrant_derived"], "p", heading=c("block.stats_ipa"))
-    for col in "FG":
+    loop = s.table(loop + 2, "stats_ipa", ["item", "category", "stated_importance", "derived_importance", "correlation",
+                                           "performance", "quadrant", "quadrant_derived"], "p", heading=c("block.stats_ipa"))
+    for col in "GH":
         s.sheet.conditional_formatting.add(f"{col}{loop}", CellIsRule(operator="equal", formula=[f'"{c("quadrant.concentrate")}"'], font=red))
     s.put(loop + 2, 1, "{% chart stats_ipa width=18 height=10 %}", "chart")
     s.page_break_before(loop + 24)
@@ -214,6 +216,73 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
     s.grade_colours(f"D{loop}:E{loop}", f"$E{loop}")
     s.sheet.conditional_formatting.add(f"H{loop}", DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="F8696B"))
     s.put(loop + 1, 1, f"{{{{ '' if stats_band_flip else '{c('section.stats_no_band_flip')}' }}}}", "note")
+    voice_statistics(s, loop + 3)
+
+
+def voice_overview(s: SheetWriter) -> None:
+    """Overview: NPS with its interval and repurchase intent beside the headline figures (issue 15)."""
+    s.put(9, 4, caption("block.loyalty", s.lang), "heading")
+    for offset, key in enumerate(LOYALTY_OVERVIEW_KEYS):
+        row = 10 + offset
+        s.put(row, 4, s.model.fields["loyalty"][key].label, "label")
+        s.put(row, 5, None, "label")
+        s.sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=5)
+        s.put(row, 6, f"{{{{ loyalty.{key} }}}}", "kpi")
+    s.put(10 + len(LOYALTY_OVERVIEW_KEYS), 4, f"{{{{ '' if loyalty_nps else '{caption('section.no_loyalty', s.lang)}' }}}}", "note")
+
+
+def voice_statistics(s: SheetWriter, row: int) -> None:
+    """Statistics, from ``row`` on: key drivers (fields and table, total = R²), then NPS overall and by group."""
+    c = lambda key: caption(key, s.lang)  # noqa: E731
+    red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
+    s.sheet.column_dimensions["I"].width = 11
+    s.sheet.column_dimensions["J"].width = 11
+    s.page_break_before(row)
+    s.put(row, 1, c("block.stats_drivers"), "heading")
+    end = s.fields(row + 1, "loyalty", DRIVER_KEYS, align="left")
+    for r in range(row + 1, end):
+        s.sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=5)
+    loop = s.table(end + 1, "stats_drivers", ["item", "category", "stated_share", "relative_weight", "weight_low", "weight_high",
+                                              "derived_share", "share_gap", "correlation"], "k")
+    s.sheet.conditional_formatting.add(f"H{loop}", CellIsRule(operator="greaterThan", formula=["0.05"], font=red))
+    s.sheet.conditional_formatting.add(f"H{loop}", CellIsRule(operator="lessThan", formula=["-0.05"], font=green))
+    s.sheet.conditional_formatting.add(f"D{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
+    s.put(loop + 1, 1, f"{{{{ '' if stats_drivers else '{c('section.no_drivers')}' }}}}", "note")
+    s.put(loop + 3, 1, c("block.loyalty"), "heading")
+    keys = ["nps", "nps_low", "nps_high", "nps_answers", "repurchase", "repurchase_low", "repurchase_high",
+            "repurchase_likely", "repurchase_answers"]
+    end = s.fields(loop + 4, "loyalty", keys, align="left")
+    for r in range(loop + 4, end):
+        s.sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+    loop = s.table(end + 1, "loyalty_nps", ["scope_group", "group", "customers_count", "answers", "promoters", "passives",
+                                            "detractors", "nps", "low", "high"], "n", heading=c("block.loyalty_nps"))
+    s.sheet.conditional_formatting.add(f"H{loop}", CellIsRule(operator="lessThan", formula=["0"], font=red))
+    s.put(loop + 1, 1, f"{{{{ '' if loyalty_nps else '{c('section.no_loyalty')}' }}}}", "note")
+
+
+def comments_sheet(book, look: Look, model, generated: str) -> None:
+    """The Comments 意见分析 sheet (issue 15): top terms per source with the grade mix,
+    example sentences (written as text) and a bar chart each; only when the workbook has comment text."""
+    lang = look.lang
+    c = lambda key: caption(key, lang)  # noqa: E731
+    s = SheetWriter(book, "comments", look, model, [18, 9, 8, 8, 8, 8, 9, 9, 8, 8, 42, 42], landscape=True)
+    s.title(f"{c('title.comments')} {{{{ kpi.period }}}}", generated)
+    s.put(1, 13, "{% sheet_if comments_sources %}", "note")
+    end = s.fields(3, "comments", ["segmenter", "rule"], align="left")
+    for r in range(3, end):
+        s.sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=12)
+    loop = s.table(end + 1, "comments_sources", ["source", "comments_count", "customers_count", "terms_count"], "o",
+                   heading=c("block.comments_sources"))
+    row = loop + 2
+    columns = ["term", "term_count", "term_share", "term_customers", *COMMENT_GRADES, "ungraded", "example_1", "example_2"]
+    for source in ("questionnaire", "visits", "complaints"):
+        if source != "questionnaire":  # the first source shares the page with the sources table
+            s.page_break_before(row)
+        loop = s.table(row, f"comments_{source}", columns, "t", heading=c(f"block.comments_{source}"),
+                       wrap=("example_1", "example_2"))
+        s.sheet.conditional_formatting.add(f"B{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="5B9BD5"))
+        s.put(loop + 2, 1, f"{{% chart comments_{source} width=22 height=7 %}}", "chart")
+        row = loop + 18
 
 
 def groups_sheet(book, look: Look, model, generated: str) -> None:
@@ -425,6 +494,7 @@ def build(lang: str) -> openpyxl.Workbook:
     s.put(9, 1, c("block.headline"), "heading")
     s.fields(10, "kpi", ["period", "customers", "scored", "not_surveyed", "not_visited", "csi", "csi_weighted",
                          "satisfaction_rate", "complaints", "closure_rate"])
+    voice_overview(s)
     loop = s.table(21, "grades", ["grade", "count", "share"], "g", heading=c("block.grades"))
     s.grade_colours(f"A{loop}", f"$A{loop}")
     s.put(loop + 2, 1, "{% chart grades width=17 height=7 %}", "chart")
@@ -486,6 +556,7 @@ def build(lang: str) -> openpyxl.Workbook:
 
     # --- Statistics (issue 7: docs/statistics.md; captions in csat_xl/report/stats_captions.py)
     statistics_sheet(book, look, model, generated)
+    comments_sheet(book, look, model, generated)
 
     # --- Data quality
     s = SheetWriter(book, "data_quality", look, model, [8, 24, 10, 12, 18, 70], landscape=True)

@@ -351,8 +351,9 @@ def test_build_report_adds_report_sheets_and_leaves_the_data_alone():
 
     model = build_report(read_survey(SAMPLE), lang="zh")
     charts = {c["title"]: (s["name"], c) for s in book.sheets for c in s.get("charts", [])}
-    assert set(charts) == {model.charts[k].title for k in ("grades", "categories", "weakness", "groups", "pareto", "complaint_months")}
-    for key in ("grades", "categories", "weakness", "groups", "pareto"):
+    assert set(charts) == {model.charts[k].title for k in ("grades", "categories", "weakness", "groups", "pareto", "complaint_months",
+                                                           "comments_questionnaire", "comments_visits", "comments_complaints")}
+    for key in ("grades", "categories", "weakness", "groups", "pareto", "comments_questionnaire"):
         spec = model.charts[key]
         table = model.tables[spec.table]
         sheet, chart = charts[spec.title]

@@ -127,8 +127,9 @@ def test_trend_with_two_periods_and_without(tmp_path):
 
 def test_languages_label_everything(zh_model):
     en = build_report(EN, lang="en", generated_at=FIXED_TIME)
-    assert [s.title for s in zh_model.sheets] == ["概览", "客户", "指标", "分组", "投诉", "整改跟踪", "统计", "数据质量", "方法"]
-    assert [s.title for s in en.sheets] == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Statistics", "Data quality", "Method"]
+    assert [s.title for s in zh_model.sheets] == ["概览", "客户", "指标", "分组", "投诉", "整改跟踪", "统计", "意见分析", "数据质量", "方法"]
+    assert [s.title for s in en.sheets] == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Statistics", "Comments",
+                                            "Data quality", "Method"]
     assert {r["grade"] for r in en.tables["grades"].rows} == {g.en for g in labels.GRADES}
     assert en.tables["customers"].column("final").label == "Final"
     assert zh_model.tables["customers"].column("final").label == "最终得分"
@@ -214,7 +215,7 @@ def injected(tmp_path_factory):
 
 def test_every_sheet_in_both_languages(rendered):
     zh = openpyxl.load_workbook(rendered["zh"][0])
-    assert zh.sheetnames == ["概览", "客户", "指标", "分组", "投诉", "整改跟踪", "趋势", "统计", "数据质量", "方法"]
+    assert zh.sheetnames == ["概览", "客户", "指标", "分组", "投诉", "整改跟踪", "趋势", "统计", "意见分析", "数据质量", "方法"]
     en = openpyxl.load_workbook(rendered["en"][0])
     assert en.sheetnames == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Statistics", "Data quality", "Method"]
     for book in (zh, en):
@@ -273,7 +274,9 @@ def test_layout_expands_with_the_rows(rendered):
     assert periods == ["2025Q4", "2026Q1", "2026Q2"]
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 9  # grades, categories, weakness, groups, pareto, complaints per month, trend, trend categories, importance–performance
+    # grades, categories, weakness, groups, pareto, complaints per month, trend, trend categories,
+    # importance–performance and the top terms of the three comment sources: native charts
+    assert len(charts) == 12
     # every chart reads filled cells of the rendered tables
     with zipfile.ZipFile(path) as z:
         refs = {ref for name in charts for ref in re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", z.read(name).decode())}
@@ -412,7 +415,8 @@ def test_cli_report_default_path_trend_and_exit_codes(tmp_path):
     out = tmp_path / "pvc Q2_report.xlsx"
     assert [c.value for c in openpyxl.load_workbook(out)["Trend"]["A"]][5:8] == ["2025Q4", "2026Q1", "2026Q2"]
     assert _cli("report", current, ZH_Q1).returncode == 2  # a second workbook without --previous is a usage error
-    assert openpyxl.load_workbook(out).sheetnames == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Trend", "Statistics", "Data quality", "Method"]
+    assert openpyxl.load_workbook(out).sheetnames == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Trend",
+                                                      "Statistics", "Comments", "Data quality", "Method"]
     assert hashlib.sha256(current.read_bytes()).hexdigest() == digest
     assert "Traceback" not in done.stderr
 

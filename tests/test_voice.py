@@ -4,7 +4,10 @@ behind them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -179,3 +182,50 @@ def test_comment_terms_count_comments_with_grade_mix_and_examples():
     assert top.loc["交货", "example_1"] == "交货及时，包装完好" and top.loc["交货", "example_2"] == "交货及时交货及时"
     assert result.sources.set_index("source").loc["questionnaire", "comments"] == 4
     assert not any(len(t) < 2 for t in top.index)
+
+
+# --- the report -------------------------------------------------------------------------------
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks" / "pvc_2026Q2_zh.xlsx"
+
+
+def test_sample_report_has_nps_drivers_summing_to_r2_and_real_chinese_terms():
+    from csat_xl.report import build_report
+
+    model = build_report(SAMPLE, lang="zh")
+    nps = model.fields["loyalty"]
+    assert nps["nps_low"].value < nps["nps"].value < nps["nps_high"].value and nps["nps_answers"].value > 40
+    assert [b.key for b in model.sheet("overview").blocks if b.kind == "fields"] == ["kpi", "loyalty", "kpi"]
+    drivers_rows = model.tables["stats_drivers"].rows
+    total = drivers_rows[-1]
+    assert total["relative_weight"] == pytest.approx(model.fields["loyalty"]["r_squared"].value)
+    assert sum(r["relative_weight"] for r in drivers_rows[:-1]) == pytest.approx(total["relative_weight"], abs=1e-12)
+    assert model.fields["loyalty"]["outcome"].value.startswith("总体满意度")
+    # the IPA's derived importance is the relative weight; the correlation is kept beside it
+    ipa = {r["item"]: r for r in model.tables["stats_ipa"].rows}
+    assert all(ipa[r["item"]]["derived_importance"] == pytest.approx(r["relative_weight"]) for r in drivers_rows[:-1])
+    assert all(-1 <= ipa[r["item"]]["correlation"] <= 1 for r in drivers_rows[:-1])
+    stops = comments.stop_words()
+    for source in ("questionnaire", "visits", "complaints"):
+        top = model.tables[f"comments_{source}"].rows[:10]
+        assert len(top) == 10
+        assert all(len(r["term"]) >= 2 and r["term"] not in stops for r in top), [r["term"] for r in top]
+        assert all(r["example_1"] and r["term"] in r["example_1"] for r in top)
+        assert all(r["term_customers"] == sum(r[g] for g in (*comments.GRADE_KEYS, comments.UNGRADED)) for r in top)
+
+
+@pytest.mark.libreoffice
+def test_comment_text_stays_text_through_libreoffice(soffice, tmp_path):
+    from libreoffice import recalculate
+
+    from csat_xl.report import build_report, render_xlsx
+
+    hyperlink = '=HYPERLINK("http://example.invalid","包装袋破损")'
+    rows = [[f"K{i}", "甲", *([60 + i] * 9), text] for i, text in
+            enumerate([hyperlink, "+包装袋破损，交货及时", "@SUM(1,2) 包装袋破损", "交货及时", "-交货及时"])]
+    survey = _survey(rows, ["意见"])
+    out = render_xlsx(build_report(survey, lang="zh"), tmp_path / "report.xlsx")
+    saved = recalculate(out, tmp_path)
+    sheet = openpyxl.load_workbook(saved)["意见分析"]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert {c.value for c in cells} >= {hyperlink, "+包装袋破损，交货及时", "@SUM(1,2) 包装袋破损"}
+    assert all(c.data_type == "s" for c in cells if c.value[:1] in "=+-@")

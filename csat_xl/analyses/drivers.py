@@ -131,6 +131,13 @@ class KeyDrivers:
     def available(self) -> bool:
         return self.reason is None
 
+    def derived_importance(self) -> dict[str, float] | None:
+        """Item → relative weight, the derived importance of the IPA
+        quadrants; None without a model (the IPA then keeps the correlation)."""
+        if not self.available:
+            return None
+        return dict(zip(self.table["item"], self.table["weight"].astype(float)))
+
     def to_dict(self) -> dict:
         return {"outcome": self.outcome, "customers": self.customers, "r_squared": _num(self.r_squared),
                 "r_squared_low": _num(self.r_squared_low), "r_squared_high": _num(self.r_squared_high),

@@ -22,6 +22,7 @@ from .functions import (
     csat_weights,
 )
 from .groups import csat_groups
+from .loyalty import csat_nps
 from .statistics import csat_alpha, csat_ci
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "csat_ci",
     "csat_grade",
     "csat_groups",
+    "csat_nps",
     "csat_score",
     "csat_scores",
     "csat_version",

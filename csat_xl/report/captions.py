@@ -138,6 +138,12 @@ from .handling_captions import HANDLING_CAPTIONS  # noqa: E402
 for _key, _text in HANDLING_CAPTIONS.items():
     CAPTIONS.setdefault(_key, _text)
 
+# Loyalty, key drivers and comments (issue 15).
+from .voice_captions import VOICE_CAPTIONS  # noqa: E402
+
+for _key, _text in VOICE_CAPTIONS.items():
+    CAPTIONS.setdefault(_key, _text)
+
 
 def caption(key: str, lang: str) -> str:
     """The caption ``key`` in ``lang`` (``zh`` or ``en``)."""

@@ -750,7 +750,11 @@ def build_report(
         # Statistics 统计 sheet and the CSI change on Trend (issue 7, docs/statistics.md).
         from .stats_tables import add_statistics
 
-        add_statistics(model, all_scores[-1], list(zip(names[:-1], all_scores[:-1])), period=names[-1])
+        stats = add_statistics(model, all_scores[-1], list(zip(names[:-1], all_scores[:-1])), period=names[-1])
+        # NPS and repurchase (Overview, Statistics), key drivers, the Comments sheet (issue 15).
+        from .voice import add_voice
+
+        add_voice(model, all_scores[-1], stats)
     from .group_tables import add_groups  # 分组 / Groups sheet (issue 13, ANALYSES.md §1)
 
     add_groups(model, all_scores[-1])

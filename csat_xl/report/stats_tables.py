@@ -144,13 +144,14 @@ def _quadrant(key: Any, lang: str) -> str | None:
 
 def _ipa_table(stats: st.Statistics, lang: str) -> Table:
     columns = [_col("item", lang), _col("category", lang), _col("stated_importance", lang, "weight"),
-               _col("derived_importance", lang, "r"), _col("performance", lang, "score"),
+               _col("derived_importance", lang, "r"), _col("correlation", lang, "r"), _col("performance", lang, "score"),
                _col("quadrant", lang), _col("quadrant_derived", lang)]
     rows, styles = [], []
     for r in stats.importance_performance.table.to_dict(orient="records"):
         rows.append({
             "item": _text(r["item"]), "category": _text(r["category"]),
             "stated_importance": _num(r["stated_importance"]), "derived_importance": _num(r["derived_importance"]),
+            "correlation": _num(r["correlation"]),
             "performance": _num(r["performance"]),
             "quadrant": _quadrant(r["quadrant"], lang),
             "quadrant_derived": _quadrant(r["quadrant_derived"], lang),
