@@ -40,12 +40,22 @@ REGIONS = np.array(["华东", "华南", "华北", "西南", "海外"], dtype=obj
 DEPARTMENTS = np.array(["生产部", "物流部", "销售部", "质量部"], dtype=object)
 
 
-def make_workbook(path: Path, customers: int, responses: int, seed: int = 0) -> Path:
+#: Clauses of the ``voice`` comments (issue 15): combined two at a time, so texts vary like real ones.
+COMMENT_CLAUSES = np.array([
+    "交货及时", "包装袋破损", "技术服务响应慢", "产品质量稳定", "黑黄点偏多", "价格偏高", "业务员服务热情",
+    "发票开具不及时", "物流偶有延误", "希望加强售后回访", "鱼眼较多影响加工", "沟通顺畅", "到货准时",
+    "杂质偏多批次不稳定", "Technician arrived late", "spare parts delivered quickly",
+], dtype=object)
+
+
+def make_workbook(path: Path, customers: int, responses: int, seed: int = 0, voice: bool = False) -> Path:
     """Write a survey workbook with ``customers`` customers and ``responses``
     questionnaire rows to ``path`` and return ``path``.
 
     Customer IDs are ``C000000`` … ; every customer is listed on the 客户 sheet,
     some have no questionnaire row (not surveyed) when responses < customers.
+    ``voice`` adds 推荐意愿 (0–10), 再次购买, 总体满意度 and 意见 (comments on
+    60 % of the rows) to 问卷 and 记录 (notes) to 走访 (issue 15's analyses).
     """
     rng = np.random.default_rng(seed)
     ids = np.array([f"C{c:06d}" for c in range(customers)], dtype=object)
@@ -63,22 +73,32 @@ def make_workbook(path: Path, customers: int, responses: int, seed: int = 0) -> 
         sheet.append([ids[c], f"客户{c}", regions[c], int(weights[c])])
 
     sheet = book.create_sheet("问卷")
-    sheet.append(["客户编号", "受访人", *ITEMS])
+    sheet.append(["客户编号", "受访人", *ITEMS, *(["推荐意愿", "再次购买", "总体满意度", "意见"] if voice else [])])
     who = rng.integers(0, customers, responses)
     numbers = rng.integers(30, 101, (responses, len(ITEMS)))
     kind = rng.random((responses, len(ITEMS)))
     labels = GRADE_LABELS[rng.integers(0, 5, (responses, len(ITEMS)))]
+    if voice:  # drawn after everything else, so the rest of the workbook is the same with or without
+        extra_rng = np.random.default_rng(seed + 1)
+        overall = np.clip(numbers.mean(axis=1) + extra_rng.normal(0, 6, responses), 0, 100).round()
+        recommend = np.clip(((overall - 45) / 5 + extra_rng.normal(0, 1, responses)).round(), 0, 10).astype(int)
+        pick = extra_rng.integers(0, len(COMMENT_CLAUSES), (responses, 2))
+        has_comment = extra_rng.random(responses) < 0.6
     for r in range(responses):
         cells = [None if k < 0.05 else labels[r, j] if k < 0.4 else int(numbers[r, j]) for j, k in enumerate(kind[r])]
+        if voice:
+            text = f"{COMMENT_CLAUSES[pick[r, 0]]}，{COMMENT_CLAUSES[pick[r, 1]]}" if has_comment[r] else None
+            cells += [int(recommend[r]), int(overall[r]), int(overall[r]), text]
         sheet.append([ids[who[r]], f"R{r}", *cells])
 
     sheet = book.create_sheet("走访")
-    sheet.append(["客户编号", "走访日期", *ITEMS])
+    sheet.append(["客户编号", "走访日期", *ITEMS, *(["记录"] if voice else [])])
     visited = np.arange(0, customers, 2)
     raised = rng.random((len(visited), len(ITEMS))) < 2 / len(ITEMS)
     grades = GRADE_LABELS[rng.integers(0, 5, (len(visited), len(ITEMS)))]
     for v, c in enumerate(visited):
-        sheet.append([ids[c], "2026-05-20", *[grades[v, j] if raised[v, j] else None for j in range(len(ITEMS))]])
+        note = [f"客户反映{COMMENT_CLAUSES[(v * 7) % len(COMMENT_CLAUSES)]}"] if voice else []
+        sheet.append([ids[c], "2026-05-20", *[grades[v, j] if raised[v, j] else None for j in range(len(ITEMS))], *note])
 
     sheet = book.create_sheet("投诉")
     sheet.append(["客户编号", "投诉编号", "处理结果", "投诉类别", "产品", "区域", "责任部门", "描述"])

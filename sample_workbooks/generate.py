@@ -386,20 +386,30 @@ def add_voice_zh(book: openpyxl.Workbook, seed: int) -> None:
     (own random stream, so every other sample value stays as it was)."""
     rng = random.Random(1500 + seed)
     _voice_rows(book["问卷"], 3, ITEMS_ZH, rng, VOICE_ZH, ["推荐意愿", "再次购买", "总体满意度", "意见"])
-    visits = book["走访"]
-    notes = visits.max_column + 1
-    visits.cell(row=1, column=notes, value="记录")
-    for row in range(2, visits.max_row + 1):
-        if rng.random() < 0.8:
-            visits.cell(row=row, column=notes, value=rng.choice(VISIT_NOTES_ZH))
-    complaints = book["投诉"]
-    header = [c.value for c in complaints[1]]
-    category, description = header.index("投诉类别") + 1, header.index("描述") + 1
-    for row in range(2, complaints.max_row + 1):
-        text = complaints.cell(row=row, column=description).value
-        kind = complaints.cell(row=row, column=category).value
-        if isinstance(text, str) and text.endswith(f"反映{kind}") and kind in COMPLAINT_TEXT_ZH:
-            complaints.cell(row=row, column=description, value=rng.choice(COMPLAINT_TEXT_ZH[kind]))
+    _notes_and_descriptions(book, ("走访", "记录", VISIT_NOTES_ZH, 0.8), ("投诉", "投诉类别", "描述"), rng,
+                            lambda text, kind: isinstance(text, str) and text.endswith(f"反映{kind}") and kind in COMPLAINT_TEXT_ZH,
+                            lambda kind: rng.choice(COMPLAINT_TEXT_ZH[kind]))
+
+
+def _notes_and_descriptions(book: openpyxl.Workbook, visits: tuple, complaints: tuple, rng: random.Random, replace, text_of) -> None:
+    """A notes column on the visits sheet (``(sheet, header, texts, share of rows)``) and, on the
+    complaints sheet (``(sheet, category header, description header)``), the descriptions
+    ``replace(text, category)`` selects rewritten as ``text_of(category)``."""
+    name, header, texts, share = visits
+    sheet = book[name]
+    notes = sheet.max_column + 1
+    sheet.cell(row=1, column=notes, value=header)
+    for row in range(2, sheet.max_row + 1):
+        if rng.random() < share:
+            sheet.cell(row=row, column=notes, value=rng.choice(texts))
+    name, category_header, description_header = complaints
+    sheet = book[name]
+    names = [c.value for c in sheet[1]]
+    category, description = names.index(category_header) + 1, names.index(description_header) + 1
+    for row in range(2, sheet.max_row + 1):
+        kind = sheet.cell(row=row, column=category).value
+        if replace(sheet.cell(row=row, column=description).value, kind):
+            sheet.cell(row=row, column=description, value=text_of(kind))
 
 
 VOICE_EN = {
@@ -426,18 +436,8 @@ def add_voice_en(book: openpyxl.Workbook) -> None:
     items = ["Skills", "Attitude", "Timeliness", "Parts supply", "Overall"]
     _voice_rows(book["Questionnaire"], 1, items, rng, VOICE_EN,
                 ["Likelihood to recommend", "Repurchase intent", "Overall satisfaction", "Comments"])
-    visits = book["Visits"]
-    notes = visits.max_column + 1
-    visits.cell(row=1, column=notes, value="Notes")
-    for row in range(2, visits.max_row + 1):
-        visits.cell(row=row, column=notes, value=rng.choice(VISIT_NOTES_EN))
-    complaints = book["Complaints"]
-    header = [c.value for c in complaints[1]]
-    category, description = header.index("Category") + 1, header.index("Description") + 1
-    for row in range(2, complaints.max_row + 1):
-        kind = complaints.cell(row=row, column=category).value
-        if kind in COMPLAINT_TEXT_EN:
-            complaints.cell(row=row, column=description, value=COMPLAINT_TEXT_EN[kind])
+    _notes_and_descriptions(book, ("Visits", "Notes", VISIT_NOTES_EN, 1.0), ("Complaints", "Category", "Description"), rng,
+                            lambda text, kind: kind in COMPLAINT_TEXT_EN, COMPLAINT_TEXT_EN.get)
 
 
 def main() -> None:

@@ -217,7 +217,8 @@ def test_every_sheet_in_both_languages(rendered):
     zh = openpyxl.load_workbook(rendered["zh"][0])
     assert zh.sheetnames == ["概览", "客户", "指标", "分组", "投诉", "整改跟踪", "趋势", "统计", "意见分析", "数据质量", "方法"]
     en = openpyxl.load_workbook(rendered["en"][0])
-    assert en.sheetnames == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Statistics", "Data quality", "Method"]
+    assert en.sheetnames == ["Overview", "Customers", "Items", "Groups", "Complaints", "Actions", "Statistics", "Comments",
+                             "Data quality", "Method"]
     for book in (zh, en):
         for sheet in book.worksheets:
             for row in sheet.iter_rows():

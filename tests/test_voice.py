@@ -229,3 +229,21 @@ def test_comment_text_stays_text_through_libreoffice(soffice, tmp_path):
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert {c.value for c in cells} >= {hyperlink, "+包装袋破损，交货及时", "@SUM(1,2) 包装袋破损"}
     assert all(c.data_type == "s" for c in cells if c.value[:1] in "=+-@")
+
+
+def test_without_segmenter_english_is_counted_and_the_report_says_what_is_missing(monkeypatch):
+    from csat_xl.report import build_report
+
+    rows = [[f"K{i}", "甲", *([70 + i] * 9), text] for i, text in
+            enumerate(["包装袋破损, spare parts late", "Spare parts late again", "交货及时"])]
+    survey = _survey(rows, ["意见"])
+    monkeypatch.setattr(comments, "segmenter", lambda: None)  # as in xlwings Lite (Pyodide): no rjieba
+    result = comments.comment_terms(score(survey))
+    assert result.segmenter is None
+    assert set(result.top_terms("questionnaire")["term"]) == {"spare", "parts", "late"}  # "again": a stop word
+    model = build_report(survey, lang="en")
+    assert model.fields["comments"]["segmenter"].value.startswith("no segmenter")
+    notes = [r["message"] for r in model.tables["findings"].rows if r["severity"] == "info"]
+    # no recommend / repurchase column, too few customers for drivers: both said on Data quality
+    assert any("no NPS" in n for n in notes) and any("no key drivers" in n for n in notes)
+    assert not any("no comment analysis" in n for n in notes)

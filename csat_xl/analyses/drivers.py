@@ -33,7 +33,6 @@ resamples are computed at once: per-resample covariance matrices from one
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,10 +138,10 @@ class KeyDrivers:
         return dict(zip(self.table["item"], self.table["weight"].astype(float)))
 
     def to_dict(self) -> dict:
-        return {"outcome": self.outcome, "customers": self.customers, "r_squared": _num(self.r_squared),
-                "r_squared_low": _num(self.r_squared_low), "r_squared_high": _num(self.r_squared_high),
+        return {"outcome": self.outcome, "customers": self.customers, "r_squared": st._num(self.r_squared),
+                "r_squared_low": st._num(self.r_squared_low), "r_squared_high": st._num(self.r_squared_high),
                 "level": self.level, "resamples": self.resamples, "seed": self.seed, "reason": self.reason,
-                "items": [{k: _num(v) for k, v in r.items()} for r in self.table.to_dict(orient="records")]}
+                "items": [{k: st._num(v) for k, v in r.items()} for r in self.table.to_dict(orient="records")]}
 
 
 def driver_data(scores: Scores) -> tuple[pd.DataFrame, pd.Series, str]:
@@ -210,10 +209,3 @@ def key_drivers(scores: Scores, level: float = st.DEFAULT_LEVEL, resamples: int 
                          correlation=spread(corr[:-1, -1]), gap=share - stated / 100.0)
     return KeyDrivers(frame, float(r2), r2_low, r2_high, n, outcome_kind, level, resamples, seed)
 
-
-def _num(value):
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(float(value)) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    return value

@@ -101,7 +101,7 @@ class NPS:
         return getattr(self, kind) / self.answers if self.answers else float("nan")
 
     def to_dict(self) -> dict:
-        return {"score": _num(self.score), "low": _num(self.low), "high": _num(self.high),
+        return {"score": st._num(self.score), "low": st._num(self.low), "high": st._num(self.high),
                 "promoters": self.promoters, "passives": self.passives, "detractors": self.detractors,
                 "answers": self.answers, "customers": self.customers, "level": self.level}
 
@@ -164,7 +164,7 @@ class Intent:
     level: float
 
     def to_dict(self) -> dict:
-        return {k: _num(v) for k, v in self.__dict__.items()}
+        return {k: st._num(v) for k, v in self.__dict__.items()}
 
 
 def intent(customer_ids, values, bound: float, level: float = st.DEFAULT_LEVEL,
@@ -211,7 +211,7 @@ class Loyalty:
         return {"nps": self.nps.to_dict() if self.nps else None,
                 "repurchase": self.repurchase.to_dict() if self.repurchase else None,
                 "minimum_group": self.minimum,
-                "groups": [{k: _num(v) for k, v in r.items()} for r in self.groups.to_dict(orient="records")]}
+                "groups": [{k: st._num(v) for k, v in r.items()} for r in self.groups.to_dict(orient="records")]}
 
 
 GROUP_COLUMNS = ["group_column", "group", "customers", "answers", "suppressed", "nps", "low", "high",
@@ -275,12 +275,3 @@ def _bounds(draws: np.ndarray, level: float) -> tuple[float, float]:
     low, high = np.quantile(draws, [tail, 1.0 - tail])
     return float(low), float(high)
 
-
-def _num(value):
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(float(value)) else float(value)
-    return value

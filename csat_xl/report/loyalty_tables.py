@@ -9,14 +9,13 @@ nothing is computed here beyond choosing, ordering and labelling.
 
 from __future__ import annotations
 
-import math
-from typing import Any
 
 from ..analyses.drivers import KeyDrivers
 from ..analyses.groups import BLANK_GROUP
 from ..analyses.loyalty import Loyalty
 from .captions import caption
 from .model import FORMATS, Block, Column, Field, ReportModel, Table
+from .stats_tables import _num
 
 #: Number formats of these tables.
 LOYALTY_FORMATS = {"nps": "+0.0;-0.0;0.0", "relative_weight": "0.000", "r": "0.000", "share": "0.0%",
@@ -25,16 +24,6 @@ LOYALTY_FORMATS = {"nps": "+0.0;-0.0;0.0", "relative_weight": "0.000", "r": "0.0
 OVERVIEW_KEYS = ["nps", "nps_low", "nps_high", "nps_answers", "repurchase", "repurchase_likely"]
 #: The driver fields on the Statistics sheet.
 DRIVER_KEYS = ["outcome", "customers", "r_squared", "r_squared_low", "r_squared_high"]
-
-
-def _num(value: Any) -> float | int | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def _col(key: str, lang: str, fmt: str | None = None, caption_key: str | None = None) -> Column:
