@@ -11,23 +11,59 @@ import json
 import math
 import os
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
 from . import labels
+from ._version import __version__
 from .findings import ERROR, INFO, WARNING, CsatError, Finding, InvalidInputError, severity_label
 from .i18n import default_lang, t
-from .io.readers import WorkbookReadError, inspect_workbook, read_survey
-from .scoring import Scores, score as score_survey
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。")
+if TYPE_CHECKING:
+    from .scoring import Scores
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。")
+
+
+# pandas, numpy, the readers and the core are imported by the commands that
+# use them, not here: `csat-xl --help` and `--version` start in a fraction
+# of the time (docs/performance.md, start-up; tests/test_cli_startup.py).
+def read_survey(*args, **kwargs):
+    from .io.readers import read_survey as read
+
+    return read(*args, **kwargs)
+
+
+def inspect_workbook(*args, **kwargs):
+    from .io.readers import inspect_workbook as inspect
+
+    return inspect(*args, **kwargs)
+
+
+def score_survey(survey):
+    from .scoring import score
+
+    return score(survey)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"csat-xl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Show the version and exit. 显示版本号。")] = False,
+) -> None:
+    """Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。"""
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 # Piped output (files, CI logs) would otherwise be cut to 80 columns and
@@ -99,6 +135,8 @@ def fail_invalid(exc: InvalidInputError, lang: str) -> None:
 
 def run_guarded(action, lang: str):
     """Run ``action`` turning csat-xl's own errors into exit codes and messages."""
+    from .io.readers import WorkbookReadError
+
     try:
         return action()
     except InvalidInputError as exc:
@@ -127,6 +165,9 @@ def scores_csv(scores: Scores, header: list[str], numeric: tuple[str, ...], lang
 
     Numbers are unrounded (shortest round-trip form), missing numbers empty.
     """
+    import numpy as np
+    import pandas as pd
+
     c = scores.customers
     frame = pd.DataFrame(
         {
@@ -179,7 +220,7 @@ def print_scores(scores: Scores, fmt: Format, lang: str, source: str) -> None:
 
 @app.command()
 def score(
-    workbook: Annotated[Path, typer.Argument(help="Survey workbook (.xlsx). 调查工作簿。")],
+    workbook: Annotated[Path, typer.Argument(metavar="WORKBOOK", help="Survey workbook (.xlsx). 调查工作簿。")],
     format: Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")] = Format.table,
     lang: LangOption = None,
     engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
@@ -244,7 +285,7 @@ def score(
 
 @app.command()
 def validate(
-    workbook: Annotated[Path, typer.Argument(help="Survey workbook (.xlsx). 调查工作簿。")],
+    workbook: Annotated[Path, typer.Argument(metavar="WORKBOOK", help="Survey workbook (.xlsx). 调查工作簿。")],
     lang: LangOption = None,
     engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
 ) -> None:
@@ -387,7 +428,7 @@ def template(
     stdout.print(t("template_written", language, path=target, customers=customers, rows=rows), highlight=False)
 
 
-addin_app = typer.Typer(no_args_is_help=True, help="The Excel add-in (ribbon tab 满意度 CSAT). Excel 加载项。")
+addin_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="The Excel add-in (ribbon tab 满意度 CSAT). Excel 加载项。")
 app.add_typer(addin_app, name="addin")
 
 
@@ -417,9 +458,40 @@ from .cli_consolidate import consolidate as _consolidate  # noqa: E402
 app.command("consolidate")(_consolidate)
 
 
+#: Thread-count variables of the BLAS libraries numpy may be built with; each
+#: library reads its own when numpy first loads.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                         "VECLIB_MAXIMUM_THREADS")
+
+
+@contextmanager
+def one_blas_thread():
+    """Run the command with one BLAS thread, unless the user set a count.
+
+    csat-xl's matrix work (the report's bootstrap) is many small products;
+    BLAS threads add nothing there and, on a machine whose cores are busy,
+    fight the other work (one contended report took 118 s against 35 s with
+    one thread; docs/performance.md).  Set here, in csat-xl's own entry
+    point, before numpy loads, and restored afterwards: importing csat_xl as
+    a library changes nothing, and the user's environment is never touched.
+    """
+    saved = {name: os.environ.get(name) for name in BLAS_THREAD_VARIABLES}
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def main() -> None:
     try:
-        app()
+        with one_blas_thread():
+            app()
     except KeyboardInterrupt:
         raise SystemExit(1)
 
