@@ -101,13 +101,18 @@ def category_table(scores: Scores, items: pd.DataFrame) -> pd.DataFrame:
     """Per category: declared and effective weight, weight-averaged item means."""
     scheme = scores.survey.scheme
     out = scheme.category_table()
+    # One pass per column over the items (bincount by category), not a frame
+    # filter per category: the same weighted means, several times faster.
+    codes = pd.Index(out["category"]).get_indexer(items["category"])
+    weight = items["weight"].to_numpy(dtype=np.float64)
     for column in ("mean_questionnaire", "mean_visit", "mean_blended"):
-        values = []
-        for category in out["category"]:
-            part = items[items["category"] == category]
-            ok = part[column].notna()
-            values.append(float(np.average(part.loc[ok, column], weights=part.loc[ok, "weight"])) if ok.any() else np.nan)
-        out[column] = values
+        values = items[column].to_numpy(dtype=np.float64)
+        ok = ~np.isnan(values) & (codes >= 0)
+        n = len(out)
+        total = np.bincount(codes[ok], weights=values[ok] * weight[ok], minlength=n)
+        weights = np.bincount(codes[ok], weights=weight[ok], minlength=n)
+        answered = np.bincount(codes[ok], minlength=n) > 0
+        out[column] = np.where(answered, total / np.where(answered, weights, 1.0), np.nan)
     out["weakness"] = items.groupby("category", sort=False)["weakness"].sum().reindex(out["category"]).to_numpy()
     return out
 

@@ -112,8 +112,8 @@ def _is_blank_template(path: Path) -> bool:
     from .template.texts import HELPER_SHEETS
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        with zipfile.ZipFile(path) as archive, archive.open("xl/workbook.xml") as part:
+            workbook = part.read(1 << 20).decode("utf-8", "replace")  # sheet names come first: never inflate more
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return False
     names = {name for label in HELPER_SHEETS.values() for name in (label.zh, label.en)}

@@ -66,7 +66,7 @@ def build(lang: str, group=None) -> openpyxl.Workbook:
     # --- Branch league table
     columns = ["rank", "branch", "unit_weight", "scored", "csi", "low", "high", "grade", "satisfaction_rate", "previous_csi",
                "csi_delta", "complaints", "closure_rate", "file"]
-    s = writer("branches", [7, 18, 9, 9, 9, 9, 9, 11, 10, 10, 10, 9, 10, 22], landscape=True)
+    s = writer("branches", [7, 18, 9, 9, 9, 9, 9, 11, 10, 10, 10, 11, 10, 22], landscape=True)
     s.title(f"{c('cons.title.branches')} {{{{ kpi.period }}}}", generated)
     loop = s.table(3, "branches", columns, "b")
     s.sheet.freeze_panes = f"C{loop}"

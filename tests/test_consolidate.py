@@ -130,6 +130,7 @@ def test_a_corrupt_branch_is_listed_and_skipped(tmp_path):
     shutil.copytree(GROUP / "2026Q2", folder)
     (folder / "损坏的分公司.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
     (folder / "~$华东分公司.xlsx").write_bytes(b"\x00lock")
+    assert run("template", "-o", folder / "空白模板.xlsx", "--customers", "3", "--rows", "3").returncode == 0
     out = folder / "group.xlsx"  # the output in the input folder: never read as a branch
     done = run("consolidate", folder, "-o", out, "--lang", "en", "--jobs", "1")
     assert done.returncode == 0, done.stderr
@@ -137,6 +138,7 @@ def test_a_corrupt_branch_is_listed_and_skipped(tmp_path):
     files = table(sheet_rows(out, "Files"), "Role")
     status = {r["File"]: r["Status"] for r in files}
     assert status["损坏的分公司.xlsx"] == "failed" and status["~$华东分公司.xlsx"] == "skipped"
+    assert status["空白模板.xlsx"] == "skipped"  # a blank template handed out, not yet filled in
     assert sum(s == "included" for s in status.values()) == 5
     failed = next(r for r in files if r["File"] == "损坏的分公司.xlsx")
     assert "not a readable workbook" in failed["Reason"]
