@@ -260,3 +260,17 @@ def test_ribbon_xml_is_valid_against_customui14_xsd():
     schema.validate(str(CLASSIC / "customUI14.xml"))
     with pytest.raises(xmlschema.XMLSchemaValidationError):  # the validator does reject a bad ribbon
         schema.validate(str(xsd.parent / "negative.xml"))
+
+
+def test_a_utf8_config_of_an_earlier_version_is_converted_to_the_code_page(built, tmp_path, monkeypatch):
+    """csat-xl 0.1.0 wrote the config in UTF-8: VBA read 张三 as mojibake. Reinstalling fixes the file."""
+    monkeypatch.setattr(install, "shipped_xlam", lambda: built)
+    config = tmp_path / "home" / ".csat_xl" / "csat_xl.conf"
+    config.parent.mkdir(parents=True)
+    old = '"INTERPRETER_WIN","C:\\Users\\张三\\csat\\python.exe"\n"PYTHONPATH","D:\\质量部"\n'
+    config.write_bytes(old.encode("utf-8"))
+    done = install.install(platform="win32", env=_env(tmp_path), python="other", code_page=936)
+    assert done.python is None  # the user's interpreter is kept …
+    assert config.read_bytes() == old.replace("\n", "\r\n").encode("gbk")  # … in the encoding VBA reads
+    install.install(platform="win32", env=_env(tmp_path), python="other", code_page=936)
+    assert config.read_bytes() == old.replace("\n", "\r\n").encode("gbk")  # a GBK file stays as it is

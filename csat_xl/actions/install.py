@@ -166,27 +166,46 @@ def ansi_spelling(python: str, code_page: int, lang: str, shorten=short_path) ->
     raise CsatError(say("not_ansi", lang, python=python, code_page=code_page))
 
 
-def _read_config(config: Path, code_page: int) -> list[str]:
+def _read_config(config: Path, code_page: int) -> tuple[list[str], bool]:
+    """The config's lines, and whether it must be rewritten in the code page.
+
+    csat-xl 0.1.0 wrote this file in UTF-8, which VBA reads as mojibake when
+    the path has non-ASCII characters: a file that is valid UTF-8 *and* not
+    plain ASCII is taken as such a file (GBK text is practically never valid
+    UTF-8) and is converted.
+    """
     if not config.exists():
-        return []
+        return [], False
     data = config.read_bytes()
-    for encoding in (f"cp{code_page}", "utf-8"):  # files of earlier versions were UTF-8
-        try:
-            return data.decode(encoding).splitlines()
-        except UnicodeDecodeError:
-            continue
-    return data.decode(f"cp{code_page}", errors="replace").splitlines()
+    try:
+        text = data.decode("utf-8")
+        return text.splitlines(), not text.isascii()
+    except UnicodeDecodeError:
+        return data.decode(f"cp{code_page}", errors="replace").splitlines(), False
 
 
-def write_interpreter(config: Path, python: str, code_page: int = 1252) -> bool:
-    """Add ``INTERPRETER_WIN`` to the add-in's config file, in the ANSI code page, unless the user has set one."""
-    lines = _read_config(config, code_page)
-    if any(line.upper().startswith('"INTERPRETER_WIN"') for line in lines):
-        return False
+def _write_config(config: Path, lines: list[str], code_page: int, lang: str) -> None:
     config.parent.mkdir(parents=True, exist_ok=True)
-    lines.append(f'"INTERPRETER_WIN","{python}"')
-    with atomic_output(config) as temp:
+    with atomic_output(config, lang=lang) as temp:
         Path(temp).write_bytes(("\r\n".join(lines) + "\r\n").encode(f"cp{code_page}"))
+
+
+def write_interpreter(config: Path, python: str, code_page: int = 1252, lang: str = "en") -> bool:
+    """Add ``INTERPRETER_WIN`` to the add-in's config file, in the ANSI code page, unless the user has set one.
+
+    A UTF-8 config of an earlier version is rewritten in the code page
+    (when the code page can spell it), keeping the user's settings.
+    """
+    lines, utf8 = _read_config(config, code_page)
+    if any(line.upper().startswith('"INTERPRETER_WIN"') for line in lines):
+        if utf8:
+            try:
+                _write_config(config, lines, code_page, lang)
+            except UnicodeEncodeError:
+                pass  # not spellable in the code page: left as it is
+        return False
+    lines.append(f'"INTERPRETER_WIN","{python}"')
+    _write_config(config, lines, code_page, lang)
     return True
 
 
@@ -225,10 +244,10 @@ def install(xlam: str | os.PathLike | None = None, lang: str = "en", platform: s
             source, rebuilt_for = None, installed_xlwings
     # Excel keeps a loaded add-in open: atomic_output reports that clearly.
     if source is None:
-        build_xlam(target, sources)
+        build_xlam(target, sources, lang=lang)
     else:
         with atomic_output(target, inputs=[source], lang=lang) as temp:
             shutil.copyfile(source, temp)
     config = config_path(env)
-    written = write_interpreter(config, interpreter, code_page)
+    written = write_interpreter(config, interpreter, code_page, lang)
     return Installed(target, config if written else None, interpreter if written else None, rebuilt_for)

@@ -273,8 +273,12 @@ def xlwings_version_of(xlam: str | os.PathLike) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
-def build_xlam(out: str | os.PathLike, sources: AddinSources | None = None, **options) -> Path:
-    """Write the add-in to ``out`` (atomically); sources default to :func:`find_sources`."""
+def build_xlam(out: str | os.PathLike, sources: AddinSources | None = None, *, lang: str = "en", **options) -> Path:
+    """Write the add-in to ``out`` (atomically); sources default to :func:`find_sources`.
+
+    ``lang`` is the language of the message when ``out`` cannot be replaced
+    (Excel keeps a loaded add-in open).
+    """
     from ..io.atomic import atomic_output
 
     sources = sources or find_sources()
@@ -282,7 +286,7 @@ def build_xlam(out: str | os.PathLike, sources: AddinSources | None = None, **op
         raise FileNotFoundError(f"no add-in sources ({CUSTOM_UI_FILE}) in {[str(p) for p in source_folders()]}")
     data = xlam_bytes(sources, **options)
     out = Path(out)
-    with atomic_output(out) as temp:
+    with atomic_output(out, lang=lang) as temp:
         Path(temp).write_bytes(data)
     return out
 
