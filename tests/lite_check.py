@@ -6,7 +6,7 @@ Pyodide (the Python inside xlwings Lite) can start neither threads nor
 processes, and has no python-calamine.  Before anything of csat-xl is
 imported, this script makes every way of starting a thread or a process
 raise (threading, _thread, concurrent.futures executors, subprocess, os.fork
-/ spawn / system, multiprocessing) and makes ``python_calamine`` unimportable;
+/ spawn / system, multiprocessing) and makes the packages Pyodide lacks (``python_calamine`` …) unimportable;
 then it imports ``addin/lite/main.py`` as Lite does and runs what a Lite user
 runs: the functions' registration and a ``CSAT_SCORES`` call, and the four
 task-pane scripts (with ``sys.platform`` reporting ``emscripten`` for New
@@ -58,16 +58,20 @@ for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp", "system", "popen"
     _forbid(os, name, f"os.{name}")
 
 
-class _NoCalamine:
-    """Pyodide has no python-calamine: importing it fails there, so it fails here."""
+#: Packages Pyodide does not get (python-calamine, … : their markers exclude Emscripten), from test_lite.py.
+ABSENT = {"python_calamine", *filter(None, os.environ.get("CSAT_LITE_ABSENT", "").split(","))}
+
+
+class _NotInPyodide:
+    """Importing a package Pyodide lacks fails there, so it fails here."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] == "python_calamine":
-            raise ImportError("python-calamine is not available in Pyodide")
+        if fullname.split(".")[0] in ABSENT:
+            raise ImportError(f"{fullname} is not available in Pyodide")
         return None
 
 
-sys.meta_path.insert(0, _NoCalamine())
+sys.meta_path.insert(0, _NotInPyodide())
 
 # xlwings Lite runs xlwings' Office.js decorators, as xlwings Server does.
 os.environ["XLWINGS_ON_SERVER"] = "true"
@@ -101,7 +105,7 @@ from csat_xl import labels  # noqa: E402
 result: dict = {
     "versions": {"pandas": pandas.__version__, "numpy": numpy.__version__, "xlwings": xw.__version__, "csat_xl": csat_xl.__version__},
     "csat_xl_file": csat_xl.__file__,
-    "calamine_loaded": any(m.split(".")[0] == "python_calamine" for m in sys.modules),
+    "absent_loaded": sorted({m.split(".")[0] for m in sys.modules} & ABSENT),
 }
 meta = xlwings.server.custom_functions_meta(main)
 result["functions"] = sorted(f["name"] for f in meta["functions"])
