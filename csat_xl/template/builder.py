@@ -50,6 +50,7 @@ from ..settings import Settings
 from ..tables import inspect_tables, match_sheets
 from ..text import column_letter as col, looks_like_formula
 from . import formulas as fx
+from .handling import add_handling
 from .texts import CHECKS, HELPER_COLUMNS, HELPER_SHEETS, INSTRUCTIONS, INSTRUCTIONS_SHEET, KPIS, RESULTS_SHEET, SETTING_PROMPTS, say
 
 #: Default capacity (CLI.md ``template``; docs/template.md).
@@ -281,7 +282,7 @@ class Builder:
         lang = self.lang
         order = [("instructions", INSTRUCTIONS_SHEET), ("customers", labels.SHEET["customers"]),
                  ("questionnaire", labels.SHEET["questionnaire"]), ("visits", labels.SHEET["visits"]),
-                 ("complaints", labels.SHEET["complaints"]), ("results", RESULTS_SHEET),
+                 ("complaints", labels.SHEET["complaints"]), ("actions", labels.SHEET["actions"]), ("results", RESULTS_SHEET),
                  ("scheme", labels.SHEET["scheme"]), ("scales", labels.SHEET["scales"]),
                  ("settings", labels.SHEET["settings"])]
         order += [(f"_{key}", label) for key, label in HELPER_SHEETS.items()]
@@ -299,6 +300,7 @@ class Builder:
         self.helper_rows()
         self.per_customer_sheet()
         self.results_sheet()
+        add_handling(self)  # complaint dates, the Actions sheet and the four handling rates (issue 14)
         self.instructions_sheet()
         for key in HELPER_SHEETS:
             ws = self.ws[f"_{key}"]

@@ -23,6 +23,7 @@ HELPER_SHEETS = {
     "visits": Label("visits", "_走访数值", "_VisitGrades"),
     "complaints": Label("complaints", "_投诉数值", "_Complaints"),
     "customers": Label("customers", "_客户计算", "_PerCustomer"),
+    "handling": Label("handling", "_时效", "_Handling"),  # complaint timing and actions (template/handling.py)
 }
 
 #: Column headers of the hidden helper sheets (shown when a user unhides them),
