@@ -301,7 +301,10 @@ def add_handling(model: ReportModel, summary: Summary, previous: Summary | None 
         model.fields["handling"][key] = Field(key, key, int(value))
     for sheet in model.sheets:
         if sheet.key == "complaints":
-            sheet.blocks[1:1] = _blocks(COMPLAINT_BLOCKS, lang)
+            # the handling figures include the complaint count and closure rate: they replace that block
+            first = sheet.blocks[0] if sheet.blocks else None
+            replaced = 1 if first is not None and first.kind == "fields" and first.key == "kpi" else 0
+            sheet.blocks[0:replaced] = _blocks(COMPLAINT_BLOCKS, lang)
             position = model.sheets.index(sheet) + 1
             model.sheets.insert(position, Sheet("actions", caption("sheet.actions", lang), _blocks(ACTION_BLOCKS, lang)))
             break
