@@ -361,7 +361,7 @@ def complaints_sheet(book, look: Look, model, generated: str) -> None:
     lang = look.lang
     c = lambda key: caption(key, lang)  # noqa: E731
     red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
-    s = SheetWriter(book, "complaints", look, model, [24, 11, 14, 12, 11, 11, 12, 12, 11], landscape=True)
+    s = SheetWriter(book, "complaints", look, model, [30, 11, 14, 12, 11, 11, 12, 12, 11], landscape=True)
     s.title(f"{c('title.complaints')} {{{{ kpi.period }}}}", generated)
     s.put(3, 1, c("block.handling"), "heading")
     end = s.fields(4, "handling", COMPLAINT_KEYS)
@@ -409,7 +409,7 @@ def actions_sheet(book, look: Look, model, generated: str) -> None:
     lang = look.lang
     c = lambda key: caption(key, lang)  # noqa: E731
     red, green = Font(bold=True, color="9C0006"), Font(bold=True, color="006100")
-    s = SheetWriter(book, "actions", look, model, [12, 16, 30, 12, 10, 12, 12, 10, 8], landscape=True)
+    s = SheetWriter(book, "actions", look, model, [12, 16, 38, 12, 10, 12, 12, 10, 8], landscape=True)
     s.title(f"{c('title.actions')} {{{{ kpi.period }}}}", generated)
     s.put(3, 1, c("block.action_summary"), "heading")
     end = _side_fields(s, 4, "handling", ACTION_KEYS, (1, 2), (3, 3))
@@ -419,7 +419,7 @@ def actions_sheet(book, look: Look, model, generated: str) -> None:
     s.sheet.conditional_formatting.add(f"G{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F8696B"))
     s.put(loop + 1, 1, f"{{{{ '' if actions_overdue or not handling.has_actions_sheet else '{c('no_overdue')}' }}}}", "note")
     loop = s.table(loop + 3, "action_proposals", ["item", "category", "reason", "mean_blended", "weakness"], "p",
-                   heading=c("block.action_proposals"), wrap=("item", "reason"))
+                   heading=c("block.action_proposals"))
     s.put(loop + 1, 1, f"{{{{ '' if action_proposals else '{c('no_proposals')}' }}}}", "note")
     loop = s.table(loop + 3, "action_effectiveness", ["action_id", "item", "status", "previous", "current", "change"], "e",
                    heading=c("block.action_effectiveness"))

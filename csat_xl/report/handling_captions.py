@@ -85,7 +85,7 @@ HANDLING_CAPTIONS: dict[str, dict[str, str]] = {
     "handling.yes": {"zh": "是", "en": "yes"},
     "handling.no": {"zh": "否", "en": "no"},
     "reason.weakness": {"zh": "服务短板第 {rank} 位", "en": "weakness no. {rank}"},
-    "reason.concentrate": {"zh": "重要性–表现：重点改进", "en": "importance–performance: concentrate here"},
+    "reason.concentrate": {"zh": "重要性–表现：重点改进", "en": "IPA: concentrate here"},
     "no_actions_sheet": {"zh": "工作簿中没有“整改”工作表：按时整改率、超期措施和整改效果需要它（列：编号、来源、措施、责任部门、责任人、计划完成、实际完成、状态、效果）。",
                          "en": "The workbook has no Actions sheet: the on-time rate, overdue actions and effectiveness need one (columns: Action ID, Source, Action, Department, Owner, Due date, Done date, Status, Effect)."},
     "no_overdue": {"zh": "没有超期项。", "en": "Nothing overdue."},

@@ -29,7 +29,7 @@ from ..analyses.actions import ActionTracking, track_actions
 from ..analyses.complaint_timing import ComplaintTiming, complaint_timing, handling_period
 from ..statistics import importance_performance
 from .captions import caption
-from .model import FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table
+from .model import FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table, _num, _text
 
 #: Number formats the handling figures add to the report's.
 HANDLING_FORMATS = {"hours": "0.0", "days": "0.0", "date": "yyyy-mm-dd", "target": "0.#"}
@@ -52,24 +52,6 @@ def _col(key: str, lang: str, kind: str | None = None) -> Column:
     style = "percent" if fmt and "%" in fmt else ("number" if fmt else "text")
     label = labels.RESULT_COLUMN[key].text(lang) if key in ("customer_id", "customer_name") else caption(f"col.{key}", lang)
     return Column(key, label, fmt, style)
-
-
-def _num(value: Any) -> float | int | None:
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _date(value: Any):
