@@ -51,6 +51,14 @@ from .settings import BOUND_TOLERANCE
 from .survey import Survey
 
 # --- defaults (documented in docs/statistics.md) ------------------------------------------------
+#: From this many customers on, :func:`uncertainty` gives the normal-approximation
+#: (linearised) interval instead of the percentile bootstrap: the two agree
+#: within :data:`NORMAL_TOLERANCE` there (tests/test_statistics.py), and the
+#: bootstrap's cost grows with customers × resamples (docs/statistics.md §2).
+NORMAL_FROM = 10_000
+#: Largest difference between the bootstrap and the normal-approximation bound
+#: allowed at :data:`NORMAL_FROM` customers, as a share of the interval's half-width.
+NORMAL_TOLERANCE = 0.1
 #: Confidence level of every interval.
 DEFAULT_LEVEL = 0.95
 #: Bootstrap resamples: 2,000 keeps the Monte-Carlo error of a 95 % bound
@@ -288,6 +296,37 @@ def bootstrap_sums(values: np.ndarray, resamples: int, seed) -> np.ndarray:
     return np.vstack([counts @ values for counts in resample_counts(n, resamples, seed)])
 
 
+def linearized_bounds(matrix: np.ndarray, measures, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Normal-approximation bounds of ratio statistics of column sums — what
+    the percentile bootstrap of :func:`bootstrap_sums` converges to for many units.
+
+    ``measures`` maps rows of column sums to statistics and must not depend
+    on the scale of the sums (ratios of sums, as every measure of
+    :func:`uncertainty` is), so it is evaluated at the column means.  Its
+    gradient there (central differences) turns each unit's row into its
+    influence on each statistic; the standard error is the root sum of
+    squared influences over n — exactly the bootstrap's variance to first
+    order — and the bounds are estimate ± z·se.  O(units × columns) instead
+    of O(units × resamples).  Undefined statistics give NaN bounds.
+    """
+    n, p = matrix.shape
+    mean = matrix.mean(axis=0)
+    step = 1e-6 * np.maximum(np.abs(mean), 1e-3)
+    points = np.repeat(mean[None, :], 2 * p, axis=0)
+    points[np.arange(p), np.arange(p)] += step
+    points[p + np.arange(p), np.arange(p)] -= step
+    with np.errstate(invalid="ignore", divide="ignore"):
+        estimate = measures(mean[None, :])[0]
+        at = measures(points)
+        gradient = (at[:p] - at[p:]) / (2.0 * step)[:, None]  # columns × statistics
+    # Columns a statistic does not use have a zero (or, undefined, NaN) slope: only NaN in a used column matters.
+    gradient = np.where(np.isnan(gradient) & ~np.isnan(estimate)[None, :], 0.0, gradient)
+    influence = (matrix - mean) @ gradient
+    se = np.sqrt((influence ** 2).sum(axis=0)) / n
+    z = z_value(level)
+    return estimate - z * se, estimate + z * se
+
+
 @dataclass(frozen=True)
 class Interval:
     """A point estimate with its percentile-bootstrap confidence interval.
@@ -432,7 +471,9 @@ def uncertainty(scores: Scores, level: float = DEFAULT_LEVEL, resamples: int = D
         return np.column_stack([csi, weighted, rate, cats])
 
     estimate = measures(matrix.sum(axis=0)[None, :])[0]
-    if n_units >= 2:
+    if n_units >= NORMAL_FROM:
+        low, high = linearized_bounds(matrix, measures, level)
+    elif n_units >= 2:
         draws = measures(bootstrap_sums(matrix, resamples, seed))
         low, high = percentile_bounds(draws, level)
     else:
@@ -540,23 +581,34 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_FLIP_RESAMPLES, seed
     multi = customers.index[customers["n_respondents"].to_numpy() >= 2]
     if len(multi) == 0:
         return pd.DataFrame(columns=columns)
-    rows = answers[answers["customer_id"].isin(multi)]
+    # Integer customer codes once (position in the customer table; -1 when not
+    # a customer with several respondents): every group below is a slice of one
+    # stable sort, never another scan of the object IDs.
+    position = customers.index.get_indexer(answers["customer_id"])
+    eligible = np.zeros(len(customers) + 1, dtype=bool)
+    eligible[customers.index.get_indexer(multi)] = True
+    code = np.where(eligible[position], position, -1)
+    rows = np.flatnonzero(code >= 0)
+    order = rows[np.argsort(code[rows], kind="stable")]  # questionnaire order kept within a customer
+    size = np.bincount(code[rows], minlength=len(customers))
+    first_row = np.concatenate([[0], np.cumsum(size)[:-1]])
+    item_matrix = answers[items].to_numpy(dtype=np.float64)
+    visit_all = customers["visit"].to_numpy(dtype=np.float64)
+    adjustment_all = customers["adjustment"].to_numpy(dtype=np.float64)
+    grade_all = settings.grade_indices(customers["final"].to_numpy(dtype=np.float64))
     rng = np.random.default_rng(seed)
     results = []
     # Customers with the same number of respondents share one set of patterns.
-    sizes = rows.groupby("customer_id", sort=False).size()
-    for k, group in sizes.groupby(sizes, sort=True):
+    for k in np.unique(size[size >= 2]):
         k = int(k)
-        group_ids = pd.Index(group.index, dtype=object)
-        part = rows[rows["customer_id"].isin(group_ids)]
-        part = part.assign(_order=pd.Categorical(part["customer_id"], categories=group_ids).codes).sort_values("_order", kind="stable")
-        cube = part[items].to_numpy(dtype=np.float64).reshape(len(group_ids), k, m)
+        members = np.flatnonzero(size == k)
+        group_ids = customers.index[members]
+        cube = item_matrix[order[first_row[members][:, None] + np.arange(k)]]  # customers × k × items
         answered = (~np.isnan(cube)).astype(np.float64)
         values = np.where(answered > 0, cube, 0.0)
-        info = customers.loc[group_ids]
-        visit = info["visit"].to_numpy(dtype=np.float64)
-        adjustment = info["adjustment"].to_numpy(dtype=np.float64)
-        grade = settings.grade_indices(info["final"].to_numpy(dtype=np.float64))
+        visit = visit_all[members]
+        adjustment = adjustment_all[members]
+        grade = grade_all[members]
         counts, probability = respondent_patterns(k, resamples, rng)
         patterns = counts.shape[0]
         # Chunk customers so one patterns × customers × items block stays cache-sized.

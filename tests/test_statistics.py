@@ -585,3 +585,43 @@ def test_alpha_is_invariant_to_item_shifts_and_a_common_scale(rows, shifts, fact
         assert base.alpha <= 1.0 + 1e-12
         # alpha if deleted is alpha of the other two items
         assert base.if_deleted[0] == pytest.approx(st.cronbach_alpha(data[:, 1:]).alpha, abs=1e-9, nan_ok=True)
+
+
+def large_period(customers: int, seed: int = 3):
+    """A period of ``customers`` customers (3 respondents each, labels and numbers,
+    some blanks, customer weights) scored by the core."""
+    rng = np.random.default_rng(seed)
+    ids = [f"K{i:05d}" for i in range(customers)]
+    roster = [["客户编号", "客户名称", "客户权重"], *([cid, None, int(w)] for cid, w in zip(ids, rng.integers(1, 6, customers)))]
+    answers = [["客户编号", "受访人", *ITEMS]]
+    level = rng.normal(75, 10, customers)
+    for i, cid in enumerate(ids):
+        for r in range(3):
+            row = np.clip(rng.normal(level[i], 8, len(ITEMS)), 0, 100).round(1)
+            answers.append([cid, f"R{r}", *[None if rng.random() < 0.05 else float(x) for x in row]])
+    survey = survey_from_tables(tables({"指标": REFERENCE_SCHEME, "客户": roster, "问卷": answers}))
+    return score(survey)
+
+
+def test_normal_interval_agrees_with_the_bootstrap_where_it_replaces_it(monkeypatch):
+    """From NORMAL_FROM customers on, uncertainty() gives the linearised normal
+    interval; there both bounds of every figure are within NORMAL_TOLERANCE of
+    the bootstrap's half-width from the bootstrap's (same estimates)."""
+    scores = large_period(st.NORMAL_FROM)
+    normal = st.uncertainty(scores).table
+    monkeypatch.setattr(st, "NORMAL_FROM", 10**9)
+    bootstrap = st.uncertainty(scores).table
+    assert len(normal) == len(bootstrap) == 6  # CSI, weighted CSI, rate, three categories
+    assert np.allclose(normal["estimate"], bootstrap["estimate"], rtol=0, atol=1e-9)
+    for bound in ("low", "high"):
+        gap = (normal[bound] - bootstrap[bound]).abs()
+        assert (gap <= st.NORMAL_TOLERANCE * bootstrap["half_width"]).all(), (bound, (gap / bootstrap["half_width"]).tolist())
+    assert not normal[["low", "high"]].equals(bootstrap[["low", "high"]]), "the two methods really ran"
+
+
+def test_linearized_bounds_of_a_mean_are_the_textbook_interval():
+    values = np.random.default_rng(4).normal(70, 12, 5000)
+    matrix = np.column_stack([values, np.ones_like(values)])
+    low, high = st.linearized_bounds(matrix, lambda sums: (sums[:, 0] / sums[:, 1])[:, None], 0.95)
+    half = st.z_value(0.95) * values.std(ddof=0) / math.sqrt(len(values))
+    assert (low[0], high[0]) == pytest.approx((values.mean() - half, values.mean() + half), abs=1e-6)
