@@ -48,7 +48,7 @@ TOP_WEAKNESSES = 3
 #: branches has it among their top weaknesses.
 COMMON_SHARE = 0.5
 
-#: Status of each input file on the Files sheet, in display order.
+#: Status of each input file on the Files sheet (listed failed first, included last).
 STATUSES = ("read", "failed", "excluded", "skipped")
 
 #: Messages of the consolidation's own findings (merged into

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import __version__, labels
-from ..analyses.branches import COMMON_SHARE, STATUSES, TOP_WEAKNESSES, FileOutcome, Group, GroupFigures
+from ..analyses.branches import COMMON_SHARE, TOP_WEAKNESSES, FileOutcome, Group, GroupFigures
 from ..statistics import DEFAULT_RESAMPLES, DEFAULT_SEED
 from .captions import caption
 from .model import (FORMATS, Block, Chart, Column, Field, ReportModel, Series, Sheet, Table, _findings_table, _num,
@@ -122,7 +122,8 @@ def _files_table(group: Group, lang: str) -> Table:
                _col("period", lang, None, "col.period"), _col("scored", lang, "count"), _col("errors", lang, "count"),
                _col("warnings", lang, "count"), _col("reason", lang), _col("sha256", lang, None, "col.sha256")]
     rows, styles = [], []
-    order = {s: i for i, s in enumerate(STATUSES)}
+    # what needs the quality officer's attention first: failed, left out, skipped, then the files included
+    order = {"failed": 0, "excluded": 1, "skipped": 2, "read": 3}
     for role, outcomes in (("role.current", group.outcomes), ("role.previous", group.previous_outcomes)):
         for o in sorted(outcomes, key=lambda o: order.get(o.status, 9)):
             reason = o.reason
