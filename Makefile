@@ -28,6 +28,8 @@ samples: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py --repeat 5
 	$(BIN)/python benchmarks/bench_template.py --customers 600 --rows 3000 --repeat 3
+	$(BIN)/python benchmarks/bench_startup.py --repeat 7
+	$(BIN)/python benchmarks/bench_report.py --repeat 3
 
 # 200 branch workbooks × 500 responses (issue 16; numbers in docs/performance.md)
 bench-consolidate: $(STAMP)

@@ -18,9 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from csat_xl.cli import BLAS_THREAD_VARIABLES  # imports no numpy
+
 # The in-process stages run as the csat-xl command does (one BLAS thread,
 # csat_xl.cli.one_blas_thread): set before numpy loads (make_data imports it).
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
+for _name in BLAS_THREAD_VARIABLES:
     os.environ.setdefault(_name, "1")
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -42,12 +42,12 @@ import uno  # noqa: F401  (system python3-uno)
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 
-_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>1</value></prop></item>
-</oor:items>
-"""
+sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from libreoffice import _PROFILE as _RECALCULATE_ON_LOAD  # noqa: E402  (standard library only)
+
+#: The tests' throw-away profile with "recalculate on load" switched to "never":
+#: this script times the recalculation itself.
+_PROFILE = _RECALCULATE_ON_LOAD.replace("<value>0</value>", "<value>1</value>")
 
 
 def prop(name, value):
