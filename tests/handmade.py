@@ -5,7 +5,7 @@
 Excel: a merged title and a 填表人 / date row above every header, a 序号
 column, sheets named as they like (问卷调查, 投诉统计 …), a 平均分 row of
 AVERAGE formulas under the answers, a 合计 row with =COUNTA under the
-complaints, IDs typed in another case, a respondent whose customer is not on
+complaints, a 合计 row of SUM formulas under the weights, IDs typed in another case, a respondent whose customer is not on
 the 客户 sheet, weights typed as "40%", a header typed over two rows under
 merged group headings.  Each shape is an option, so a test can switch one on
 at a time; :class:`Layout` tells where the builder put things, so expected
@@ -64,6 +64,7 @@ def typed_by_hand(
     serial: bool = True,
     average_row: bool = True,
     total_row: bool = True,
+    weights_total: bool = True,
     other_case_ids: bool = True,
     stray_id: str | None = "X999",
     percent_weights: bool = False,
@@ -141,6 +142,16 @@ def typed_by_hand(
                 letter = get_column_letter(col)
                 ws.cell(row, col, f"=AVERAGE({letter}{first_data}:{letter}{last_data})")
                 cells.append(f"{letter}{row}")
+            layout.formula_cells[key] = cells
+            row += 1
+        if weights_total and key == "指标":
+            ws.cell(row, 1, "合计")
+            cells = []
+            for col in (2, 4):
+                letter = get_column_letter(col)
+                ws.cell(row, col, f"=SUM({letter}{first_data}:{letter}{last_data})")
+                cells.append(f"{letter}{row}")
+            layout.summary_cell[key] = f"{name}!A{row}"
             layout.formula_cells[key] = cells
             row += 1
         if total_row and key == "投诉":

@@ -101,7 +101,9 @@ def test_formulas_without_saved_values_are_one_warning_per_sheet(handmade):
     survey, findings = _read_both(path)
     warnings = {(f.cell, f.params["count"]) for f in findings if f.code == "uncached_formulas"}
     questionnaire, complaints = layout.names["问卷"], layout.names["投诉"]
-    assert warnings == {(f"{questionnaire}!{layout.formula_cells['问卷'][0]}", 9), (f"{complaints}!{layout.formula_cells['投诉'][0]}", 1)}
+    scheme = layout.names["指标"]
+    assert warnings == {(f"{questionnaire}!{layout.formula_cells['问卷'][0]}", 9), (f"{complaints}!{layout.formula_cells['投诉'][0]}", 1),
+                        (f"{scheme}!{layout.formula_cells['指标'][0]}", 2)}
     _same_scores(survey, _plain_scores())  # the blank-read cells were summary rows only
 
 
@@ -255,7 +257,7 @@ def test_report_data_quality_lists_what_was_skipped_grouped(handmade, tmp_path):
     stray = [t for t in text if layout.stray_cell in t]
     assert stray and "X999" in stray[0] and "不在 客户名单 工作表中" in stray[0]
     summary = [i for i, t in enumerate(text) if "汇总行" in t]
-    assert len(summary) == 2 and summary[1] == summary[0] + 1  # one run per kind
+    assert len(summary) == 3 and summary[2] == summary[0] + 2  # one run per kind
     assert sum("表头上方" in t for t in text) == len(layout.names)
 
 
