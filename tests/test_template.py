@@ -12,7 +12,6 @@ same filled file, customer by customer.
 from __future__ import annotations
 
 import math
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from csat_xl.template import ALLOWED_FUNCTIONS, INVALID, build_template, functio
 from csat_xl.template.builder import Builder
 from csat_xl.template.texts import CHECKS, KPIS, RESULTS_SHEET
 from csat_xl.text import customer_key
-from libreoffice import _PROFILE, pdf_pages, soffice_binary, to_pdf
+from libreoffice import pdf_pages, recalculate_many, to_pdf
 
 SMALL = {"customers": 24, "rows": 40}
 
@@ -77,17 +76,7 @@ def type_into(template: Path, out: Path, fill: Fill, lang: str) -> Path:
 
 def recalculate_all(sources: list[Path], outdir: Path) -> dict[Path, Path]:
     """Recalculate many workbooks in ONE LibreOffice run (start-up dominates the time)."""
-    with tempfile.TemporaryDirectory(prefix="csat-lo-profile-") as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
-        cmd = [soffice_binary(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), *map(str, sources)]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    results = {source: outdir / source.name for source in sources}
-    missing = [s for s, r in results.items() if not r.exists()]
-    assert not missing, f"LibreOffice did not convert {missing}: {done.stdout}\n{done.stderr}"
-    return results
+    return dict(zip(sources, recalculate_many(sources, outdir)))
 
 
 # --- the scenarios ------------------------------------------------------------------------------
@@ -233,8 +222,28 @@ def checks_zh() -> Fill:
     )
 
 
+def roster_zh() -> Fill:
+    """The roster rule and case-insensitive IDs (WORKBOOK.md v2): rows whose ID
+    is not on the Customers sheet are left out by both; IDs typed in another
+    case are the listed customer, shown as spelled on the Customers sheet."""
+    return Fill(
+        customers=[["C001", "甲公司"], ["c004", "丁公司"], ["K7", "凯七"]],
+        questionnaire=[
+            ["C001", None, None, *([85] * 9)],
+            ["c001", None, None, *([60] * 9)],
+            ["X999", "未登记公司", None, *([10] * 9)],  # not listed: left out
+            ["C004", None, None, *([90] * 9)],
+            ["k7 ", None, None, "满意", "很满意"],
+        ],
+        visits=[["x998", None, *(["不满意"] * 9)], ["c001", None, "很满意"], ["C004", None, "比较满意"]],
+        complaints=[{"customer_id": "X997", "outcome": "未处理"}, {"customer_id": "c001", "outcome": "基本满意"},
+                    {"customer_id": "K7", "outcome": "很满意"}],
+    )
+
+
 SCENARIOS = {
     "reference_zh": ("zh", None, reference_zh),
+    "roster_zh": ("zh", None, roster_zh),
     "item_mode_en": ("en", None, item_mode_en),
     "custom_zh": ("zh", "custom", custom_zh),
     "field_service_en": ("en", "field_service", field_service_en),
@@ -347,7 +356,9 @@ def test_kpis_equal_summarize(recalculated, name):
         want = None if kpis[key] is None else say(words[kpis[key]].replace(" ", "_"), lang)
         assert (None if blank(sheet[cell]) else sheet[cell]) == want, cell
     checks = block_values(done, lang, CHECKS, 9)
-    assert all(v == 0 for v in checks.values()), checks
+    # rows left out by the roster rule: the template counts them, the engine warns once per row
+    unlisted = sum(f.code == "not_on_roster" for f in read_survey(path).findings)
+    assert checks == {**{key: 0 for key in checks}, "unlisted_ids": unlisted}, checks
 
 
 @pytest.mark.libreoffice
@@ -379,6 +390,19 @@ def test_scenarios_cover_the_awkward_cases(recalculated):
     assert read_survey(recalculated["item_mode_en"][0]).settings.weight_mode == "item"
     custom = read_survey(recalculated["custom_zh"][0]).scheme
     assert custom.mode == "category" and custom.category_table()["category_weight"].sum() == 120
+
+
+@pytest.mark.libreoffice
+def test_roster_scenario_exercises_stray_and_mixed_case_ids(recalculated):
+    """Guards the roster_zh parity case: strays really are left out (named with
+    their cells), case variants really are folded into the listed customer."""
+    path, done, lang = recalculated["roster_zh"]
+    survey = read_survey(path)
+    records = {r["customer_id"]: r for r in score(survey).records()}
+    assert list(records) == ["C001", "c004", "K7"]
+    assert records["C001"]["respondents"] == 2 and records["C001"]["visits"] == 1 and records["C001"]["complaints"] == 1
+    assert sorted(f.cell for f in survey.findings if f.code == "not_on_roster") == ["投诉!A2", "走访!A2", "问卷!A4"]
+    assert set(results_rows(done, lang)) == {"C001", "c004", "K7"}
 
 
 @pytest.mark.libreoffice
