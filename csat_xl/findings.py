@@ -57,8 +57,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "empty_sheet": {"en": "sheet has no data", "zh": "工作表没有数据"},
     "duplicate_sheet": {
-        "en": "sheets {value} are both {sheet_names}: keep one, or rename the other",
-        "zh": "工作表 {value} 都对应 {sheet_names}：请保留一个，或重命名另一个",
+        "en": "sheets {first} and {second} are both {sheet_names}: keep one, or rename the other",
+        "zh": "工作表 {first} 和 {second} 都对应 {sheet_names}：请保留一个，或重命名另一个",
     },
     "no_data": {"en": "no questionnaire or visit data: no customer can be scored", "zh": "没有问卷或走访数据：无法为任何客户评分"},
     "item_not_in_sheet": {"en": "item {item} has no column here", "zh": "项目 {item} 在此表中没有对应列"},

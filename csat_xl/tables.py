@@ -838,7 +838,8 @@ def match_sheets(tables: Mapping[str, Table], findings: list[Finding]) -> dict[s
             continue
         if key in found:
             s = labels.SHEET[key]
-            findings.append(Finding(ERROR, "duplicate_sheet", name, None, f"{found[key].name}, {name}", {"sheet_names": f"{s.zh} / {s.en}"}))
+            findings.append(Finding(ERROR, "duplicate_sheet", name, None, None,
+                                    {"first": found[key].name, "second": name, "sheet_names": f"{s.zh} / {s.en}"}))
             continue
         found[key] = table
     return found
