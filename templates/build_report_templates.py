@@ -426,6 +426,7 @@ def actions_sheet(book, look: Look, model, generated: str) -> None:
     s.sheet.conditional_formatting.add(f"F{loop}", CellIsRule(operator="greaterThan", formula=["0"], font=green))
     s.sheet.conditional_formatting.add(f"F{loop}", CellIsRule(operator="lessThan", formula=["0"], font=red))
     s.put(loop + 1, 1, f"{{{{ '' if handling.has_previous or not action_effectiveness else '{c('no_previous')}' }}}}", "note")
+    s.page_break_before(loop + 3)  # every action on a page of its own: the summary page stays one page
     loop = s.table(loop + 3, "actions", ["action_id", "source", "action", "department", "owner", "due", "done", "status",
                                          "on_time"], "a", heading=c("block.actions"), wrap=("action",))
     for text, font in ((c("handling.yes"), green), (c("handling.no"), red)):
