@@ -415,7 +415,7 @@ def actions_sheet(book, look: Look, model, generated: str) -> None:
     end = _side_fields(s, 4, "handling", ACTION_KEYS, (1, 2), (3, 3))
     s.put(end, 1, f"{{{{ '' if handling.has_actions_sheet else '{c('no_actions_sheet')}' }}}}", "note")
     loop = s.table(end + 2, "actions_overdue", ["action_id", "source", "action", "department", "owner", "due", "days_overdue",
-                                                "status"], "o", heading=c("block.actions_overdue"), wrap=("action",))
+                                                "status"], "o", heading=c("block.actions_overdue"))
     s.sheet.conditional_formatting.add(f"G{loop}", DataBarRule(start_type="num", start_value=0, end_type="max", color="F8696B"))
     s.put(loop + 1, 1, f"{{{{ '' if actions_overdue or not handling.has_actions_sheet else '{c('no_overdue')}' }}}}", "note")
     loop = s.table(loop + 3, "action_proposals", ["item", "category", "reason", "mean_blended", "weakness"], "p",
@@ -428,7 +428,7 @@ def actions_sheet(book, look: Look, model, generated: str) -> None:
     s.put(loop + 1, 1, f"{{{{ '' if handling.has_previous or not action_effectiveness else '{c('no_previous')}' }}}}", "note")
     s.page_break_before(loop + 3)  # every action on a page of its own: the summary page stays one page
     loop = s.table(loop + 3, "actions", ["action_id", "source", "action", "department", "owner", "due", "done", "status",
-                                         "on_time"], "a", heading=c("block.actions"), wrap=("action",))
+                                         "on_time"], "a", heading=c("block.actions"))
     for text, font in ((c("handling.yes"), green), (c("handling.no"), red)):
         s.sheet.conditional_formatting.add(f"I{loop}", CellIsRule(operator="equal", formula=[f'"{text}"'], font=font))
     _definitions(s, loop + 2, "action_definitions", c("block.handling_definitions"), 9)
