@@ -886,3 +886,19 @@ def test_cli_addin_install_branches(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "csat_xl.xlam").exists()
     assert "Restart Excel" in result.output
+
+
+def test_refresh_on_a_hand_typed_workbook_matches_the_file_reader(tmp_path):
+    """Task-pane actions read sheets typed by hand as the file reader does
+    (WORKBOOK.md v2): alias sheet names, titles above the header, 序号,
+    summary rows, lower-case and stray IDs."""
+    from handmade import typed_by_hand
+
+    path = tmp_path / "手工.xlsx"
+    typed_by_hand(path)
+    book = officejs(path, "refresh_results")
+    rows = book.rows(texts.RESULTS_SHEET.zh)
+    records = score(read_survey(path)).records()
+    assert [r[0] for r in rows[1:]] == [r["customer_id"] for r in records] == ["C001", "C003", "C004"]
+    for row, rec in zip(rows[1:], records):
+        assert row[6] == (pytest.approx(rec["final"]) if rec["final"] is not None else None)
