@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter  # noqa: E402
 from openpyxl.worksheet.pagebreak import Break  # noqa: E402
 
 from csat_xl import labels  # noqa: E402
+from csat_xl.report import text_width as tw  # noqa: E402
 from csat_xl.aggregation import COMPLAINT_DIMENSIONS  # noqa: E402
 from csat_xl.report.captions import caption  # noqa: E402
 from csat_xl.report.model import build_report  # noqa: E402
@@ -48,6 +49,8 @@ SAMPLE = ROOT / "csat_xl" / "data" / "pvc_2026Q2_zh.xlsx"
 FONTS = {"zh": "Microsoft YaHei", "en": "Calibri"}
 NAVY, LIGHT, GREY = "1F3864", "D9E1F2", "808080"
 COMMENT_GRADES = [g.key for g in labels.GRADES]
+#: Text columns grow to fit the sample's values up to this width; longer text is the reader's to widen.
+MAX_FIT_WIDTH = 42
 
 
 @dataclass
@@ -91,6 +94,17 @@ class Look:
             cell.font = self.font(size=10, italic=True, color=GREY)
 
 
+def known_texts(column: str, lang: str) -> list[str]:
+    """Every text a column can show whatever the workbook (its width must hold them all)."""
+    vocabulary = {
+        "grade": [g.text(lang) for g in labels.GRADES],
+        "status": [s.text(lang) for s in labels.CUSTOMER_STATUSES],
+        "differs": [caption("significant.yes", lang), caption("significant.no", lang)],
+        "significant": [caption("significant.yes", lang), caption("significant.no", lang)],
+    }
+    return vocabulary.get(column, [])
+
+
 class SheetWriter:
     """Writes one template sheet row by row; remembers row blocks for print titles."""
 
@@ -102,7 +116,8 @@ class SheetWriter:
         for i, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(i)].width = width
         setup = self.sheet.page_setup
-        setup.orientation = "landscape" if landscape else "portrait"
+        # Every sheet prints A4 landscape: the wide tables read at a normal scale.
+        setup.orientation = "landscape"
         setup.paperSize = self.sheet.PAPERSIZE_A4
         setup.fitToWidth, setup.fitToHeight = 1, 0
         self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
@@ -136,7 +151,7 @@ class SheetWriter:
         for col, name in enumerate(columns, start=1):
             label = (headers or {}).get(name) or table.column(name).label
             self.put(row, col, label, "header")
-        self.sheet.row_dimensions[row].height = 30
+        self.fit_columns(row, table, columns, wrap)
         loop = row + 1
         for col, name in enumerate(columns, start=1):
             kind = "wrap" if name in wrap else ("number" if table.column(name).number_format else "text")
@@ -144,13 +159,40 @@ class SheetWriter:
             self.put(loop, col, f"{prefix}{{{{ {var}.{name} }}}}", kind)
         return loop
 
+    def fit_columns(self, header_row: int, table, columns: list[str], wrap: tuple[str, ...]) -> None:
+        """Widen columns so no header word breaks and the sample's text fits
+        (estimated from font metrics, :mod:`csat_xl.report.text_width`);
+        the header row gets the lines its longest header needs."""
+        lines = 2
+        for col, name in enumerate(columns, start=1):
+            letter = get_column_letter(col)
+            label = self.sheet.cell(row=header_row, column=col).value or ""
+            need = tw.width_for_px(tw.longest_token_px(str(label), 10, bold=True))
+            if name not in wrap and not table.column(name).number_format:
+                texts = [str(v) for v in table.values(name) if isinstance(v, str)] + known_texts(name, self.lang)
+                need = max([need, *(min(MAX_FIT_WIDTH, tw.width_for_px(tw.text_px(t))) for t in texts)])
+            dimension = self.sheet.column_dimensions[letter]
+            if (dimension.width or 0) < need:
+                dimension.width = need
+            room = tw.column_px(dimension.width) - tw.CELL_MARGIN_PX
+            lines = max(lines, tw.wrapped_lines(str(label), room, 10, bold=True))
+        self.sheet.row_dimensions[header_row].height = max(self.sheet.row_dimensions[header_row].height or 0, 14 * lines + 4)
+
     def fields(self, row: int, namespace: str, keys: list[str], align: str = "right") -> int:
         for offset, key in enumerate(keys):
             field = self.model.fields[namespace][key]
             self.put(row + offset, 1, field.label, "label")
             value = self.put(row + offset, 2, f"{{{{ {namespace}.{key} }}}}", "kpi")
             value.alignment = Alignment(horizontal=align)
+            self.fit(1, field.label, bold=True)
         return row + len(keys)
+
+    def fit(self, col: int, text: str, size: float = 10, bold: bool = False) -> None:
+        """Widen column ``col`` to hold ``text`` on one line (up to :data:`MAX_FIT_WIDTH`)."""
+        dimension = self.sheet.column_dimensions[get_column_letter(col)]
+        need = min(MAX_FIT_WIDTH, tw.width_for_px(tw.text_px(str(text), size, bold)))
+        if (dimension.width or 0) < need:
+            dimension.width = need
 
     def page_break_before(self, row: int) -> None:
         """Start a new printed page at ``row`` (the break moves with the rendered rows)."""
@@ -301,7 +343,7 @@ def groups_sheet(book, look: Look, model, generated: str) -> None:
     grade_columns = [f"grade_{g.key}" for g in labels.GRADES]
     columns = ["group", "customers", "customers_scored", "csi", "csi_half_width", "csi_weighted", "satisfaction_rate",
                "difference", "differs", *grade_columns, "note"]
-    loop = s.table(4, "groups", columns, "g", heading=c("block.groups"), wrap=("note",))
+    loop = s.table(4, "groups", columns, "g", heading=c("block.groups"))
     last = get_column_letter(len(columns))
     s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
     heading_fill = PatternFill("solid", start_color=LIGHT, end_color=LIGHT)
@@ -315,7 +357,7 @@ def groups_sheet(book, look: Look, model, generated: str) -> None:
     s.put(loop + 2, 1, "{% chart groups width=24 height=8 %}", "chart")
     s.page_break_before(loop + 20)
     loop = s.table(loop + 20, "group_categories", ["group", "category", "mean", "difference_all", "note"], "k",
-                   heading=c("block.group_categories"), wrap=("note",))
+                   heading=c("block.group_categories"))
     s.sheet.conditional_formatting.add(f"A{loop}:E{loop}", FormulaRule(
         formula=[f'AND($A{loop}<>"",$B{loop}="",$E{loop}="")'], font=Font(bold=True, color=NAVY), fill=heading_fill))
     s.sheet.conditional_formatting.add(f"A{loop}:E{loop}", FormulaRule(
@@ -338,6 +380,13 @@ def _side_fields(s: "SheetWriter", row: int, namespace: str, keys: list[str], la
             s.sheet.merge_cells(start_row=r, start_column=label_cols[0], end_row=r, end_column=label_cols[1])
         if value_cols[1] > value_cols[0]:
             s.sheet.merge_cells(start_row=r, start_column=value_cols[0], end_row=r, end_column=value_cols[1])
+        value = s.model.fields[namespace][key].value
+        if isinstance(value, str):  # the merged value cells hold the sample's text (issue 13: nothing cut off in print)
+            letters = [get_column_letter(c) for c in range(value_cols[0], value_cols[1] + 1)]
+            have = sum(s.sheet.column_dimensions[x].width or 8.43 for x in letters)
+            need = tw.width_for_px(tw.text_px(value, 11, bold=True)) + 1
+            if need > have:
+                s.sheet.column_dimensions[letters[-1]].width += need - have
     return row + len(keys)
 
 
@@ -450,7 +499,9 @@ def trend_additions(s: SheetWriter, loop: int, c) -> None:
         value.alignment = Alignment(horizontal="left")
         s.put(row, 4, None, "kpi")
         s.sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        s.sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=4)
+        s.sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=9)
+        for col in range(5, 10):
+            s.put(row, col, None, "kpi")
     end = loop + 3 + len(keys)
     s.put(end, 1, "{{ churn_info.note }}", "note")
     loop = s.table(end + 2, "trend_categories", ["category", "period", "mean", "change"], "k", heading=c("block.trend_categories"))
@@ -490,6 +541,8 @@ def build(lang: str) -> openpyxl.Workbook:
         s.put(row, 1, c(label), "label")
         for col, key in enumerate([value, low, low_ok, high, high_ok], start=2):
             s.put(row, col, f"{{{{ kpi.{key} }}}}", "kpi")
+    for col in (4, 6):  # 达成 / not attained, bold
+        s.fit(col, c("not_attained"), 11, bold=True)
     for text, colour in ((c("attained"), "006100"), (c("not_attained"), "9C0006")):
         s.sheet.conditional_formatting.add("D6:D7 F6:F7", CellIsRule(operator="equal", formula=[f'"{text}"'], font=Font(bold=True, color=colour)))
     s.put(9, 1, c("block.headline"), "heading")
@@ -577,8 +630,8 @@ def build(lang: str) -> openpyxl.Workbook:
     s.title(f"{c('title.method')} {{{{ kpi.period }}}}", generated)
     s.put(3, 1, c("block.record"), "heading")
     s.fields(4, "record", ["version", "generated_at", "weight_mode", "language", "source", "sha256"], align="left")
-    for row in range(4, 10):
-        s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+    for row in range(4, 10):  # B:F: the SHA-256 (64 characters) prints whole
+        s.sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=6)
     loop = s.table(11, "inputs", ["role", "file", "period", "sha256"], "f", heading=c("block.inputs"))
     for r in (loop - 1, loop):
         s.sheet.merge_cells(f"D{r}:F{r}")

@@ -32,6 +32,7 @@ GROUP_CAPTIONS: dict[str, dict[str, str]] = {
     "col.mean": {"zh": "综合均分", "en": "Mean blended"},
     "col.difference_all": {"zh": "与全体之差", "en": "Difference from all"},
     "group.suppressed": {"zh": "少于 {n} 个已评分客户，不显示", "en": "fewer than {n} scored customers: not shown"},
+    "group.suppressed_short": {"zh": "不显示", "en": "not shown"},
     "group.all": {"zh": "全部客户", "en": "All customers"},
 }
 
@@ -56,7 +57,7 @@ GROUP_CAPTIONS.update({
     "churn.rate": {"zh": "流失率", "en": "Churn rate"},
     "churn.flagged": {"zh": "此前各期的流失风险客户", "en": "Churn risks in the earlier periods"},
     "churn.flagged_lost": {"zh": "其中已流失", "en": "of whom lost"},
-    "churn.hit_rate": {"zh": "规则命中率（流失客户中此前被预警的比例）", "en": "Rule hit rate (lost customers flagged before)"},
+    "churn.hit_rate": {"zh": "规则命中率（此前已预警）", "en": "Rule hit rate (flagged before)"},
     "churn.none": {"zh": "客户表没有“状态”列（在用/流失），未计算流失率。", "en": "The Customers sheet has no Status column (active/lost); no churn rate."},
     "block.churn_rule": {"zh": "流失风险客户（{rule}）", "en": "Churn risks ({rule})"},
 })

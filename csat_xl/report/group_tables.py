@@ -111,7 +111,7 @@ def report_tables(groups: GroupTable, lang: str) -> dict[str, Table]:
         style = "suppressed" if record["suppressed"] else None
         styles.append(style)
         if record["suppressed"]:
-            category_rows.append({"group": row["group"], "note": row["note"]})
+            category_rows.append({"group": row["group"], "note": caption("group.suppressed_short", lang)})
             category_styles.append(style)
             continue
         for category, mean in record["categories"].items():

@@ -654,7 +654,9 @@ def _build_chart(spec: Chart, source: _Rendered, model: ReportModel):
     if spec.kind == "scatter":  # the importance–performance matrix (issue 7)
         from .stats_charts import scatter_chart
 
-        return scatter_chart(spec, source.sheet, source.first_row, source.rows, source.columns)
+        table = model.tables[spec.table]
+        points = list(zip(table.values(spec.series[0].column), table.values(spec.series[1].column)))
+        return scatter_chart(spec, source.sheet, source.first_row, source.rows, source.columns, points)
     if spec.kind == "bar_target":  # complaints per month against the target (issue 14)
         from .handling_charts import bar_target_chart
 

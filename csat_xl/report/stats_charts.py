@@ -27,7 +27,30 @@ def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def scatter_chart(spec: Any, sheet: Any, first_row: int, rows: int, columns: dict[str, int]) -> OpenpyxlScatter:
+#: Where a point's label goes, tried in this order: right, left, above, below.
+LABEL_POSITIONS = ("r", "l", "t", "b")
+
+
+def label_positions(points: list[tuple[Any, Any]]) -> list[str]:
+    """A label position per point so that close points do not print their
+    labels on top of each other: a point within 15 % of the x range and 8 %
+    of the y range of an earlier point takes a position none of those
+    neighbours uses (neighbours are assigned right, left, above, below)."""
+    known = [(float(x), float(y)) if x is not None and y is not None else None for x, y in points]
+    xs = [p[0] for p in known if p]
+    ys = [p[1] for p in known if p]
+    dx = (max(xs) - min(xs)) * 0.15 if xs else 0.0
+    dy = (max(ys) - min(ys)) * 0.08 if ys else 0.0
+    out: list[str] = []
+    for i, point in enumerate(known):
+        taken = {out[j] for j, other in enumerate(known[:i])
+                 if point and other and abs(point[0] - other[0]) <= dx and abs(point[1] - other[1]) <= dy}
+        out.append(next((p for p in LABEL_POSITIONS if p not in taken), LABEL_POSITIONS[i % len(LABEL_POSITIONS)]))
+    return out
+
+
+def scatter_chart(spec: Any, sheet: Any, first_row: int, rows: int, columns: dict[str, int],
+                  points: list[tuple[Any, Any]] | None = None) -> OpenpyxlScatter:
     """Build the scatter chart of ``spec`` from a rendered table.
 
     ``sheet``, ``first_row``, ``rows`` and ``columns`` (column key → column
@@ -40,6 +63,7 @@ def scatter_chart(spec: Any, sheet: Any, first_row: int, rows: int, columns: dic
     chart.title = spec.title
     chart.style = 13
     label_col = get_column_letter(columns[spec.category])
+    positions = label_positions(points[:rows]) if points else ["r"] * rows
     for i in range(rows):
         row = first_row + i
         xs = Reference(sheet, min_col=columns[x_spec.column], min_row=row, max_row=row)
@@ -53,7 +77,7 @@ def scatter_chart(spec: Any, sheet: Any, first_row: int, rows: int, columns: dic
         series.marker.graphicalProperties.line.solidFill = colour
         series.graphicalProperties.line.noFill = True  # points only, no connecting line
         series.dLbls = DataLabelList(showSerName=True, showVal=False, showCatName=False, showLegendKey=False, showPercent=False)
-        series.dLbls.position = "r"
+        series.dLbls.position = positions[i]
         chart.series.append(series)
     chart.x_axis.title = x_spec.label
     chart.y_axis.title = y_spec.label
