@@ -51,6 +51,8 @@ NAVY, LIGHT, GREY = "1F3864", "D9E1F2", "808080"
 COMMENT_GRADES = [g.key for g in labels.GRADES]
 #: Text columns grow to fit the sample's values up to this width; longer text is the reader's to widen.
 MAX_FIT_WIDTH = 42
+#: Labels (field captions) always print whole up to this width.
+MAX_LABEL_WIDTH = 56
 
 
 @dataclass
@@ -190,7 +192,7 @@ class SheetWriter:
     def fit(self, col: int, text: str, size: float = 10, bold: bool = False) -> None:
         """Widen column ``col`` to hold ``text`` on one line (up to :data:`MAX_FIT_WIDTH`)."""
         dimension = self.sheet.column_dimensions[get_column_letter(col)]
-        need = min(MAX_FIT_WIDTH, tw.width_for_px(tw.text_px(str(text), size, bold)))
+        need = min(MAX_LABEL_WIDTH, tw.width_for_px(tw.text_px(str(text), size, bold)))
         if (dimension.width or 0) < need:
             dimension.width = need
 
@@ -268,6 +270,10 @@ def voice_overview(s: SheetWriter) -> None:
         row = 10 + offset
         s.put(row, 4, s.model.fields["loyalty"][key].label, "label")
         s.put(row, 5, None, "label")
+        have = (s.sheet.column_dimensions["D"].width or 8.43) + (s.sheet.column_dimensions["E"].width or 8.43)
+        need = tw.width_for_px(tw.text_px(s.model.fields["loyalty"][key].label, 10, bold=True))
+        if need > have:  # the label prints whole (issue 13)
+            s.sheet.column_dimensions["E"].width += need - have
         s.sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=5)
         s.put(row, 6, f"{{{{ loyalty.{key} }}}}", "kpi")
     s.put(10 + len(LOYALTY_OVERVIEW_KEYS), 4, f"{{{{ '' if loyalty_nps else '{caption('section.no_loyalty', s.lang)}' }}}}", "note")
