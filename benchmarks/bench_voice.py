@@ -31,28 +31,34 @@ from make_data import make_workbook  # noqa: E402
 
 @contextmanager
 def without_voice():
-    """The report as it was before issue 15: the three analyses switched off."""
-    from csat_xl.analyses import drivers
+    """The report with the three analyses switched off: the same sheets and
+    placeholders, filled with empty results (as for a workbook without the
+    columns), so only the analyses' own work is left out."""
+    import pandas as pd
+
+    from csat_xl.analyses import comments, drivers, loyalty
     from csat_xl.report import voice
 
     saved = voice.add_voice, drivers.key_drivers
 
-    voice.add_voice = lambda *args, **kwargs: None
-    drivers.key_drivers = lambda *args, **kwargs: _Unavailable()
+    def no_drivers(scores, *args, **kwargs):
+        table = scores.survey.scheme.table
+        nan = float("nan")
+        frame = pd.DataFrame({"item": table["item"], "category": table["category"], "stated_importance": table["weight"],
+                              "stated_share": table["weight"] / 100.0, "weight": nan, "low": nan, "high": nan, "share": nan,
+                              "correlation": nan, "gap": nan})
+        return drivers.KeyDrivers(frame, nan, nan, nan, 0, drivers.OUTCOME_Q, 0.95, 0, None, "too_few")
+
+    def empty_voice(model, scores, stats=None, **kwargs):
+        voice.add_loyalty(model, loyalty.Loyalty(None, None, pd.DataFrame(columns=loyalty.GROUP_COLUMNS), 5), stats.drivers)
+        voice.add_comments(model, comments.Comments(pd.DataFrame(columns=comments.TERM_COLUMNS),
+                                                    pd.DataFrame(columns=["source", "comments", "customers", "terms"]), None, 15))
+
+    voice.add_voice, drivers.key_drivers = empty_voice, no_drivers
     try:
         yield
     finally:
         voice.add_voice, drivers.key_drivers = saved
-
-
-class _Unavailable:
-    """A drivers result without a model: the IPA keeps the correlation."""
-
-    def derived_importance(self):
-        return None
-
-    def to_dict(self):
-        return None
 
 
 def report_seconds(survey, out: Path) -> float:

@@ -313,7 +313,7 @@ def comments_sheet(book, look: Look, model, generated: str) -> None:
     example sentences (written as text) and a bar chart each; only when the workbook has comment text."""
     lang = look.lang
     c = lambda key: caption(key, lang)  # noqa: E731
-    s = SheetWriter(book, "comments", look, model, [18, 9, 8, 8, 8, 8, 9, 9, 8, 8, 42, 42], landscape=True)
+    s = SheetWriter(book, "comments", look, model, [18, 10, 8, 10, 9, 9, 9, 10, 10, 9, 40, 40], landscape=True)
     s.title(f"{c('title.comments')} {{{{ kpi.period }}}}", generated)
     s.put(1, 13, "{% sheet_if comments_sources %}", "note")
     end = s.fields(3, "comments", ["segmenter", "rule"], align="left")

@@ -45,6 +45,9 @@ PACKAGE_DATA = (
     "csat_xl/data/csat_xl.xlam",  # built from addin/classic by setup.py
     "csat_xl/data/addin/customUI14.xml",
     "csat_xl/data/addin/csat_xl_ribbon.bas",
+    "csat_xl/data/text/stopwords_zh.txt",  # comment terms (issue 15): stop words and the segmenter's domain words
+    "csat_xl/data/text/stopwords_en.txt",
+    "csat_xl/data/text/user_words_zh.txt",
 )
 
 
