@@ -970,9 +970,9 @@ def analyse(scores: Scores, previous: Scores | None = None, *, level: float = DE
             flip_resamples: int = DEFAULT_FLIP_RESAMPLES) -> Statistics:
     """Every analysis of this module for one period (and the CSI change
     against ``previous`` when given)."""
-    from .analyses.drivers import key_drivers  # the analyses build on this module
+    from .analyses.drivers import DEFAULT_RESAMPLES as DRIVER_RESAMPLES, key_drivers  # the analyses build on this module
 
-    drivers = key_drivers(scores, level, resamples, seed)
+    drivers = key_drivers(scores, level, min(resamples, DRIVER_RESAMPLES), seed)
     return Statistics(
         reliability=reliability(scores.survey, policy),
         uncertainty=uncertainty(scores, level, resamples, seed),

@@ -132,18 +132,8 @@ def nps(customer_ids, values, level: float = st.DEFAULT_LEVEL, resamples: int = 
         seed: int | None = st.DEFAULT_SEED) -> NPS:
     """NPS of 0–10 ``values`` (one per respondent) with a bootstrap interval
     resampling the customers in ``customer_ids`` (one per value)."""
-    values = np.asarray(values, dtype=np.float64)
-    per = _per_customer(np.asarray(customer_ids, dtype=object), values)
-    n = per["n"].to_numpy()
-    net = (per["promoters"] - per["detractors"]).to_numpy()
-    total = float(n.sum())
-    promoters, detractors = int(per["promoters"].sum()), int(per["detractors"].sum())
-    score = 100.0 * float(net.sum()) / total if total else float("nan")
-    low = high = float("nan")
-    if len(per) >= 2:
-        sums = st.bootstrap_sums(np.column_stack([net, n]), resamples, seed)
-        low, high = _bounds(100.0 * sums[:, 0] / sums[:, 1], level)
-    return NPS(score, low, high, promoters, int(total) - promoters - detractors, detractors, len(per), level)
+    per = _per_customer(np.asarray(customer_ids, dtype=object), np.asarray(values, dtype=np.float64))
+    return _domain_nps(per, [np.ones(len(per), dtype=bool)], level, resamples, seed)[0]
 
 
 # =================================================================================================
@@ -241,29 +231,57 @@ def loyalty(survey: Survey, groups: Mapping[str, pd.Series] | None = None, *, le
     """
     recommend = _answers(survey, RECOMMEND)
     repurchase = _answers(survey, REPURCHASE)
-    overall_nps = nps(*recommend, level=level, resamples=resamples, seed=seed) if recommend else None
     overall_intent = (intent(*repurchase, bound=survey.settings.satisfied_bound, level=level, resamples=resamples, seed=seed)
                       if repurchase else None)
+    if not recommend:
+        return Loyalty(None, overall_intent, pd.DataFrame(columns=GROUP_COLUMNS), minimum)
+    ids, values = recommend
+    per = _per_customer(ids, values)
+    customers = per.index.to_numpy(dtype=object)
+    # Domains: the whole sample, then every group of every group column (membership per customer).
+    domains: list[tuple[str | None, object, np.ndarray]] = [(None, None, np.ones(len(per), dtype=bool))]
+    for column, of_customer in (groups or {}).items():
+        membership = pd.Series(customers).map(of_customer)
+        codes, uniques = pd.factorize(membership.where(membership.notna(), None), use_na_sentinel=False)
+        for code in range(len(uniques)):
+            value = uniques[code]
+            value = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+            domains.append((column, value, codes == code))
+    results = _domain_nps(per, [mask for _, _, mask in domains], level, resamples, seed)
     rows = []
-    if recommend and groups:
-        ids, values = recommend
-        for column, of_customer in groups.items():
-            membership = pd.Series(ids).map(of_customer)
-            codes, uniques = pd.factorize(membership.where(membership.notna(), None), use_na_sentinel=False)
-            answered = ~np.isnan(values)
-            for code in dict.fromkeys(codes[answered]):
-                value = uniques[code]
-                value = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-                mask = (codes == code) & answered
-                part = nps(ids[mask], values[mask], level=level, resamples=resamples, seed=seed)
-                suppressed = part.customers < minimum
-                rows.append({"group_column": column, "group": value, "customers": part.customers, "answers": part.answers,
-                             "suppressed": suppressed,
-                             **{k: (None if suppressed else v) for k, v in (
-                                 ("nps", part.score), ("low", part.low), ("high", part.high), ("promoters", part.promoters),
-                                 ("passives", part.passives), ("detractors", part.detractors))}})
-    table = pd.DataFrame(rows, columns=GROUP_COLUMNS)
-    return Loyalty(overall_nps, overall_intent, table, minimum)
+    for (column, value, _), part in zip(domains[1:], results[1:]):
+        suppressed = part.customers < minimum
+        rows.append({"group_column": column, "group": value, "customers": part.customers, "answers": part.answers,
+                     "suppressed": suppressed,
+                     **{k: (None if suppressed else v) for k, v in (
+                         ("nps", part.score), ("low", part.low), ("high", part.high), ("promoters", part.promoters),
+                         ("passives", part.passives), ("detractors", part.detractors))}})
+    return Loyalty(results[0], overall_intent, pd.DataFrame(rows, columns=GROUP_COLUMNS), minimum)
+
+
+def _domain_nps(per: pd.DataFrame, masks: list[np.ndarray], level: float, resamples: int, seed) -> list[NPS]:
+    """NPS of each domain (a subset of the customers of ``per``) with intervals
+    from **one** resampling of all the customers: a domain's NPS in a
+    resample is computed over the domain's customers drawn in it (the usual
+    bootstrap of a domain estimate; its size varies from resample to
+    resample), so every group costs one more pair of columns, not another
+    2,000 resamples."""
+    n = per["n"].to_numpy()
+    net = (per["promoters"] - per["detractors"]).to_numpy()
+    promoters, detractors = per["promoters"].to_numpy(), per["detractors"].to_numpy()
+    columns = np.column_stack([np.column_stack([net * m, n * m]) for m in masks])
+    draws = st.bootstrap_sums(columns, resamples, seed) if len(per) >= 2 else None
+    out = []
+    for j, mask in enumerate(masks):
+        total = float(n[mask].sum())
+        score = 100.0 * float(net[mask].sum()) / total if total else float("nan")
+        low = high = float("nan")
+        if draws is not None and int(mask.sum()) >= 2:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                low, high = _bounds(100.0 * draws[:, 2 * j] / draws[:, 2 * j + 1], level)
+        p, d = int(promoters[mask].sum()), int(detractors[mask].sum())
+        out.append(NPS(score, low, high, p, int(total) - p - d, d, int(mask.sum()), level))
+    return out
 
 
 # --- helpers ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ LOYALTY_FORMATS = {"nps": "+0.0;-0.0;0.0", "relative_weight": "0.000", "r": "0.0
 #: The Overview's loyalty fields, top to bottom.
 OVERVIEW_KEYS = ["nps", "nps_low", "nps_high", "nps_answers", "repurchase", "repurchase_likely"]
 #: The driver fields on the Statistics sheet.
-DRIVER_KEYS = ["outcome", "customers", "r_squared", "r_squared_low", "r_squared_high"]
+DRIVER_KEYS = ["outcome", "customers", "r_squared", "r_squared_low", "r_squared_high", "driver_resamples"]
 
 
 def _col(key: str, lang: str, fmt: str | None = None, caption_key: str | None = None) -> Column:
@@ -50,6 +50,7 @@ def loyalty_fields(result: Loyalty, drivers: KeyDrivers, lang: str) -> dict[str,
         Field("r_squared", c("drivers.r_squared"), _num(drivers.r_squared), "0.000"),
         Field("r_squared_low", c("drivers.r_squared_low"), _num(drivers.r_squared_low), "0.000"),
         Field("r_squared_high", c("drivers.r_squared_high"), _num(drivers.r_squared_high), "0.000"),
+        Field("driver_resamples", c("stats.resamples"), drivers.resamples, FORMATS["count"]),
     ]
     return {f.key: f for f in fields}
 
