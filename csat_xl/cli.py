@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from . import labels
 from ._version import __version__
@@ -142,8 +143,8 @@ def run_guarded(action, lang: str):
     except InvalidInputError as exc:
         fail_invalid(exc, lang)
     except WorkbookReadError as exc:
-        stderr.print(f"[bold red]{exc}[/]", highlight=False)
-        raise typer.Exit(1)
+        stderr.print(Text(exc.render(lang), style="bold red"))
+        raise typer.Exit(exc.exit_code)
     except CsatError as exc:
         stderr.print(f"[bold red]{exc}[/]", highlight=False)
         raise typer.Exit(1)

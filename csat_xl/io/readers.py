@@ -4,15 +4,21 @@ Two engines produce the same :class:`~csat_xl.tables.Table` grids:
 
 ``calamine`` (fast path)
     python-calamine, a Rust reader, about ten times faster than openpyxl.
-    It reports a cached formula error (``#N/A``) as an empty cell, so the
-    reader recovers error cells from the sheet XML (:func:`_xlsx_error_cells`)
-    — WORKBOOK.md requires them to be reported, never read as blanks.
+    It reports a cached formula error (``#N/A``) as an empty cell and
+    refuses the newer codes (``#SPILL!``, ``#CALC!`` …), so the reader takes
+    error cells from the sheet XML (:meth:`~csat_xl.io.archive.Archive.check_sheet`)
+    — WORKBOOK.md requires them to be reported, never read as blanks — and
+    reads a sheet calamine refuses for such a code with openpyxl.
 ``openpyxl`` (fallback)
     pure Python; used where python-calamine is not installed (Pyodide /
     xlwings Lite) or when asked for.
 
-Both read cached values of formulas, never evaluate anything, and never
-write to the file.
+Neither engine sees a file before :class:`~csat_xl.io.archive.Archive` has
+checked it (limits, DTDs, what kind of file it is), nor a sheet before its
+XML passed the same checks; whatever an engine still raises becomes a
+:class:`~csat_xl.io.archive.WorkbookReadError` ("the workbook is damaged"),
+never a traceback.  Both read cached values of formulas, never evaluate
+anything, and never write to the file.
 """
 
 from __future__ import annotations
@@ -20,18 +26,16 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import re
-import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
-from functools import cached_property
-from pathlib import Path, PurePosixPath
-from xml.etree import ElementTree
+from pathlib import Path
 
-from ..findings import CsatError, Finding
 from ..survey import Survey
 from ..tables import Table, inspect_tables, survey_from_tables
-from .file_checks import file_findings, mark_uncached_formulas
+from ..findings import Finding
+from .archive import LIMITS, Archive, Limits, SheetScan, WorkbookReadError
+from .file_checks import file_findings
 
 try:  # optional fast path; absent in Pyodide
     from python_calamine import CalamineWorkbook
@@ -40,19 +44,77 @@ except ImportError:  # pragma: no cover - exercised in Pyodide only
 
 ENGINES = ("calamine", "openpyxl")
 
-#: What opening or scanning a file that is not a workbook raises.
-UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError)
+__all__ = ["ENGINES", "LIMITS", "Limits", "Reader", "WorkbookReadError", "inspect_workbook", "open_reader",
+           "read_survey", "read_tables"]
 
 
-class WorkbookReadError(CsatError):
-    """The file is not a readable workbook."""
+def _engine_call(path: Path, action, what: str = ""):
+    """Run one engine call; anything it raises means the file is damaged (or too big)."""
+    try:
+        return action()
+    except WorkbookReadError:
+        raise
+    except MemoryError as exc:
+        raise WorkbookReadError(path, "too_large", detail=what or "MemoryError") from exc
+    except RecursionError as exc:
+        raise WorkbookReadError(path, "damaged", detail=f"{what}: nested too deeply" if what else "nested too deeply") from exc
+    except Exception as exc:  # noqa: BLE001 - the engine boundary: calamine and openpyxl raise many types
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise WorkbookReadError(path, "damaged", detail=f"{what}: {detail}" if what else detail) from exc
+
+
+class _SheetCheck:
+    """The two stages of one sheet's check, run by the reader's check thread.
+
+    ``bounded`` is done once the sheet is proven within the limits (what an
+    engine must wait for); ``errors`` once every check passed, with the
+    sheet's cached error cells.
+    """
+
+    def __init__(self):
+        self.bounded: Future = Future()
+        self.errors: Future = Future()
+
+
+def _run_checks(archive: Archive, checks: dict[str, _SheetCheck]) -> None:
+    failed: BaseException | None = None
+    for name, check in checks.items():
+        if failed is not None:  # the file is refused already: the same reason everywhere
+            check.bounded.set_exception(failed)
+            check.errors.set_exception(failed)
+            continue
+        try:
+            data = archive.bound_sheet(name)
+            check.bounded.set_result(True)
+            check.errors.set_result(archive.inspect_sheet(name, data))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, raised there
+            failed = exc
+            if not check.bounded.done():
+                check.bounded.set_exception(exc)
+            check.errors.set_exception(exc)
 
 
 class Reader:
-    """One open workbook: its sheet names and each sheet as a :class:`Table`."""
+    """One open, checked workbook: its sheet names and each sheet as a :class:`Table`."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, limits: Limits = LIMITS):
         self.path = Path(path)
+        self.archive = Archive(self.path, limits)
+        # Each sheet's XML is checked (and its error cells found) in a thread,
+        # ahead of the engine: zlib and the engines release the GIL.
+        self._checks = {name: _SheetCheck() for name in self.archive.sheets}
+        self._thread = threading.Thread(target=_run_checks, args=(self.archive, self._checks),
+                                        name="csat-xl-check", daemon=True)
+        self._thread.start()
+
+    def _bounded(self, name: str) -> None:
+        """Wait until sheet ``name`` is proven within the limits."""
+        if name in self._checks:
+            self._checks[name].bounded.result()
+
+    def _checked(self, name: str) -> SheetScan | None:
+        """Wait for every check of sheet ``name``; what its XML scan found."""
+        return self._checks[name].errors.result() if name in self._checks else None
 
     @property
     def sheet_names(self) -> list[str]:
@@ -64,135 +126,115 @@ class Reader:
     def tables(self) -> dict[str, Table]:
         return {name: self.table(name) for name in self.sheet_names}
 
+    def close(self) -> None:
+        if getattr(self, "_thread", None) is not None:
+            self._thread.join()  # the checks read the zip: let them end before it closes
+        self.archive.close()
+
 
 class CalamineReader(Reader):
-    def __init__(self, path):
-        super().__init__(path)
-        self._book = CalamineWorkbook.from_path(str(self.path))
-        # The error scan inflates the sheet XML once more; zlib releases the
-        # GIL while it does, so the scan runs beside calamine's own parsing.
-        self._errors_future: Future | None = None
-        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
-            scanner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csat-xl-errors")
-            self._errors_future = scanner.submit(_xlsx_error_cells, self.path)
-            scanner.shutdown(wait=False)  # no more work for it; the submitted scan goes on
-
-    @cached_property
-    def _errors(self) -> dict[str, list[tuple[int, int, str]]]:
-        """Cached error cells by sheet (waits for the scan the first time)."""
-        if self._errors_future is None:
-            return {}
+    def __init__(self, path, limits: Limits = LIMITS):
+        super().__init__(path, limits)
+        self._fallback: OpenpyxlReader | None = None
         try:
-            return self._errors_future.result()
-        except UNREADABLE as exc:
-            raise WorkbookReadError(f"{self.path}: not a readable .xlsx workbook ({exc})") from exc
+            self._book = _engine_call(self.path, lambda: CalamineWorkbook.from_path(str(self.path)))
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def sheet_names(self) -> list[str]:
         return list(self._book.sheet_names)
 
     def table(self, name: str) -> Table:
-        return self._with_errors(name, self._book.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        self._bounded(name)
+        try:
+            rows = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:  # noqa: BLE001 - see _engine_call
+            self._checked(name)  # a refusal of the file itself (a DTD …) explains it best
+            if "cell error" not in str(exc):
+                _engine_call(self.path, lambda: (_ for _ in ()).throw(exc), name)
+            # python-calamine knows only the classic error codes (#SPILL!, #CALC! …
+            # abort the sheet): this sheet is read by openpyxl, which keeps them as text.
+            rows = self._openpyxl().rows(name)
+        return _with_scan(name, rows, self._checked(name), overlay_errors=True)
 
-    def tables(self) -> dict[str, Table]:
-        # Every sheet first, then the error cells: the scan finishes meanwhile.
-        raw = {name: self._book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in self.sheet_names}
-        return {name: self._with_errors(name, rows) for name, rows in raw.items()}
+    def _openpyxl(self) -> "OpenpyxlReader":
+        if self._fallback is None:
+            self._fallback = OpenpyxlReader(self.path, self.archive.limits, checked=self._checks)
+        return self._fallback
 
-    def _with_errors(self, name: str, rows: list[list]) -> Table:
-        for row, col, text in self._errors.get(name, ()):
+    def close(self) -> None:
+        if self._fallback is not None:
+            self._fallback.close()
+        super().close()
+
+
+def _with_scan(name: str, rows: list[list], scan: SheetScan | None, overlay_errors: bool) -> Table:
+    """The sheet's grid as a Table, with what the XML scan found that the engine cannot say."""
+    if scan is not None and overlay_errors:
+        for row, col, text in scan.errors:
             while len(rows) <= row:
                 rows.append([])
             while len(rows[row]) <= col:
                 rows[row].append("")
             rows[row][col] = text
-        return Table(name, rows)
+    table = Table(name, rows)
+    if scan is not None and scan.uncached_formulas:
+        # formula cells without a saved value (WORKBOOK.md v2 warning); the grid
+        # starts at A1, so sheet positions are grid positions
+        table.uncached_formulas = scan.uncached_formulas
+        table.first_uncached = scan.first_uncached
+    return table
 
 
 class OpenpyxlReader(Reader):
-    def __init__(self, path):
-        super().__init__(path)
+    def __init__(self, path, limits: Limits = LIMITS, checked: dict[str, _SheetCheck] | None = None):
+        if checked is None:
+            super().__init__(path, limits)
+        else:  # the fallback of a CalamineReader: the file was checked already
+            self.path, self._checks, self.archive, self._thread = Path(path), checked, None, None
         import openpyxl
 
-        self._book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        # openpyxl reads every sheet's head while it opens the workbook: all checks first.
+        for name in list(self._checks):
+            self._checked(name)
+        self._book = _engine_call(self.path, lambda: openpyxl.load_workbook(self.path, read_only=True, data_only=True))
 
     @property
     def sheet_names(self) -> list[str]:
         return list(self._book.sheetnames)
 
+    def rows(self, name: str) -> list[list]:
+        self._checked(name)
+
+        def read() -> list[list]:
+            sheet = self._book[name]
+            # openpyxl pads every row to the width the <dimension> tag claims and
+            # stops at its last row; the checked cells themselves are the truth.
+            if hasattr(sheet, "reset_dimensions"):
+                sheet.reset_dimensions()
+            return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+        return _engine_call(self.path, read, name)
+
     def table(self, name: str) -> Table:
-        sheet = self._book[name]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        return Table(name, rows)
+        return _with_scan(name, self.rows(name), self._checked(name), overlay_errors=False)
 
     def close(self) -> None:
         self._book.close()
+        if self.archive is not None:
+            super().close()
 
 
-def _xlsx_error_cells(path: Path) -> dict[str, list[tuple[int, int, str]]]:
-    """Cells holding a cached error (``t="e"``), by sheet name: (row, col, text), 0-based."""
-    out: dict[str, list[tuple[int, int, str]]] = {}
-    with zipfile.ZipFile(path) as archive:
-        sheets = _sheet_parts(archive)
-        for name, part in sheets.items():
-            data = archive.read(part)
-            if b't="e"' not in data:
-                continue
-            for match in _ERROR_CELL.finditer(data):
-                attrs, body = match.group(1), match.group(2)
-                if b't="e"' not in attrs:
-                    continue
-                ref = _REF.search(attrs)
-                value = _VALUE.search(body)
-                if ref and value:
-                    row, col = _split_ref(ref.group(1).decode())
-                    out.setdefault(name, []).append((row, col, value.group(1).decode()))
-    return out
-
-
-_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
-_REF = re.compile(rb'\br="([A-Z]+\d+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-
-
-def _split_ref(ref: str) -> tuple[int, int]:
-    letters = re.match(r"[A-Z]+", ref).group(0)
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(ref[len(letters):]) - 1, col - 1
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    parts = {}
-    for sheet in workbook.iter():
-        if sheet.tag.endswith("}sheet"):
-            target = targets.get(sheet.get(_NS_REL), "")
-            path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            parts[sheet.get("name")] = path
-    return parts
-
-
-def open_reader(path: str | os.PathLike, engine: str = "auto") -> Reader:
+def open_reader(path: str | os.PathLike, engine: str = "auto", limits: Limits = LIMITS) -> Reader:
+    """Check the file at ``path`` and open it with ``engine`` (``auto``: calamine when installed)."""
     path = Path(path)
-    if not path.exists():
-        raise WorkbookReadError(f"{path}: no such file")
     if engine == "auto":
         engine = "calamine" if CalamineWorkbook is not None else "openpyxl"
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
-    try:
-        return CalamineReader(path) if engine == "calamine" else OpenpyxlReader(path)
-    except UNREADABLE as exc:
-        raise WorkbookReadError(f"{path}: not a readable .xlsx workbook ({exc})") from exc
-    except Exception as exc:  # calamine raises its own error types
-        if type(exc).__module__.startswith("python_calamine"):
-            raise WorkbookReadError(f"{path}: not a readable workbook ({exc})") from exc
-        raise
+    return CalamineReader(path, limits) if engine == "calamine" else OpenpyxlReader(path, limits)
 
 
 @contextmanager
@@ -216,16 +258,13 @@ def _gc_paused():
 
 
 def read_tables(path: str | os.PathLike, engine: str = "auto") -> dict[str, Table]:
-    """Every sheet of the workbook at ``path`` as a :class:`Table`."""
+    """Every sheet of the workbook at ``path`` as a :class:`Table` (checked, bounded; see the module doc)."""
     reader = open_reader(path, engine)
     try:
         with _gc_paused():
-            tables = reader.tables()
+            return reader.tables()
     finally:
-        if hasattr(reader, "close"):
-            reader.close()
-    mark_uncached_formulas(reader.path, tables)
-    return tables
+        reader.close()
 
 
 def file_sha256(path: str | os.PathLike) -> str:
