@@ -7,10 +7,11 @@ Commands are thin: read, call the core, print.
 
 from __future__ import annotations
 
-import json
+import io
 import math
 import os
 import sys
+import traceback
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -19,17 +20,19 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
-from rich.text import Text
 
 from . import labels
 from ._version import __version__
 from .findings import ERROR, INFO, WARNING, CsatError, Finding, InvalidInputError, severity_label
 from .i18n import default_lang, t
+from .io.atomic import check_target, exit_on_signals, write_bytes
+from .untrusted import console_line, csv_text, quiet_console, strict_json, visible
 
 if TYPE_CHECKING:
     from .scoring import Scores
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, help="Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。")
 
 
 # pandas, numpy, the readers and the core are imported by the commands that
@@ -63,10 +66,17 @@ def _print_version(value: bool) -> None:
 def _options(
     version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
                                           help="Show the version and exit. 显示版本号。")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="On an internal error, print the traceback (also CSAT_DEBUG=1). 内部错误时打印调用栈。")] = False,
 ) -> None:
     """Customer-satisfaction scoring for quality departments. 顾客满意度测评工具。"""
-stdout = Console(soft_wrap=True)
-stderr = Console(stderr=True, soft_wrap=True)
+    if debug:
+        os.environ["CSAT_DEBUG"] = "1"
+
+
+# Workbook text is untrusted: the consoles never interpret markup or emoji
+# codes; styles are given as Text (csat_xl.untrusted.console_line).
+stdout = quiet_console(soft_wrap=True)
+stderr = quiet_console(stderr=True, soft_wrap=True)
 # Piped output (files, CI logs) would otherwise be cut to 80 columns and
 # truncate Chinese company names; a terminal keeps its own width.
 if not stdout.is_terminal:
@@ -121,32 +131,32 @@ def print_findings(
             if shown[f.code] > warnings_per_kind:
                 continue
         style = {ERROR: "bold red", WARNING: "yellow", INFO: "dim"}[f.severity]
-        console.print(f"[{style}]{severity_label(f.severity, lang)}[/] {f.render(lang)}", markup=True, highlight=False)
+        console.print(console_line((severity_label(f.severity, lang), style), " ", f.render(lang)))
     hidden = sum(n - warnings_per_kind for n in shown.values() if n > warnings_per_kind) if shown else 0
     if hidden:
-        console.print(f"[yellow]{t('more_warnings', lang, n=hidden)}[/]", markup=True, highlight=False)
+        console.print(console_line((t("more_warnings", lang, n=hidden), "yellow")))
 
 
 def fail_invalid(exc: InvalidInputError, lang: str) -> None:
     print_findings(exc.findings, lang)
     n = sum(1 for f in exc.findings if f.is_error)
-    stderr.print(t("errors_found", lang, n=n, source=exc.source or ""), highlight=False)
+    stderr.print(console_line(t("errors_found", lang, n=n, source=exc.source or "")))
     raise typer.Exit(2)
 
 
 def run_guarded(action, lang: str):
     """Run ``action`` turning csat-xl's own errors into exit codes and messages."""
-    from .io.readers import WorkbookReadError
+    from .io.archive import WorkbookReadError
 
     try:
         return action()
     except InvalidInputError as exc:
         fail_invalid(exc, lang)
     except WorkbookReadError as exc:
-        stderr.print(Text(exc.render(lang), style="bold red"))
+        stderr.print(console_line((visible(exc.render(lang)), "bold red")))
         raise typer.Exit(exc.exit_code)
-    except CsatError as exc:
-        stderr.print(f"[bold red]{exc}[/]", highlight=False)
+    except CsatError as exc:  # output failures (OutputError), report templates, …: exit 1, one message
+        stderr.print(console_line((visible(str(exc)), "bold red")))
         raise typer.Exit(1)
 
 
@@ -164,7 +174,9 @@ def result_rows(scores: Scores, lang: str) -> list[dict]:
 def scores_csv(scores: Scores, header: list[str], numeric: tuple[str, ...], lang: str) -> str:
     """CSV of the per-customer results, built column-wise (fast for 20k+ customers).
 
-    Numbers are unrounded (shortest round-trip form), missing numbers empty.
+    Numbers are unrounded (shortest round-trip form), missing numbers empty;
+    text that a spreadsheet would run as a formula gets a leading apostrophe
+    (:func:`csat_xl.untrusted.csv_text`).
     """
     import numpy as np
     import pandas as pd
@@ -172,13 +184,14 @@ def scores_csv(scores: Scores, header: list[str], numeric: tuple[str, ...], lang
     c = scores.customers
     frame = pd.DataFrame(
         {
-            header[0]: c["customer_id"].to_numpy(dtype=object),
-            header[1]: c["customer_name"].to_numpy(dtype=object),
+            header[0]: [csv_text(v) for v in c["customer_id"].to_numpy(dtype=object)],
+            header[1]: [csv_text(v) for v in c["customer_name"].to_numpy(dtype=object)],
             **{h: c[k].to_numpy(dtype=np.float64) for h, k in zip(header[2:7], numeric)},
             header[7]: [labels.grade_text(g, lang) or "" for g in c["grade"]],
             header[8]: [";".join(labels.flag_texts(flags, lang)) for flags in c["flags"]],
         }
     )
+    frame = frame.replace([np.inf, -np.inf], np.nan)
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")
 
 
@@ -190,23 +203,27 @@ def customer_json(scores: Scores) -> list[dict]:
     return [{k: r[k] for k in JSON_KEYS} for r in scores.records()]
 
 
-def print_scores(scores: Scores, fmt: Format, lang: str, source: str) -> None:
+def print_scores(scores: Scores, fmt: Format, lang: str, source: str, write=None, console: Console | None = None) -> None:
+    """The per-customer results in ``fmt``; text goes to ``write`` (CSV, JSON) or ``console`` (table)."""
+    write = write or sys.stdout.write
+    console = console or stdout
     cols = labels.RESULT_COLUMN
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(customer_json(scores), ensure_ascii=False, indent=1) + "\n")
+        write(strict_json(customer_json(scores), indent=1) + "\n")
         return
     numeric = ("questionnaire", "visit", "preliminary", "adjustment", "final")
     header = [cols[k].text(lang) for k in ("customer_id", "customer_name", *numeric, "grade", "flags")]
     if fmt is Format.csv:
-        sys.stdout.write(scores_csv(scores, header, numeric, lang))
+        write(scores_csv(scores, header, numeric, lang))
         return
     rows = result_rows(scores, lang)
-    table = RichTable(title=t("scores_title", lang, source=source), title_justify="left")
+    table = RichTable(title=visible(t("scores_title", lang, source=source), keep_newlines=False), title_justify="left")
     for i, h in enumerate(header):
         table.add_column(h, justify="right" if 2 <= i <= 6 else "left")
     for r in rows:
-        table.add_row(str(r["customer_id"]), r["customer_name"] or "", *(_fmt(r[k]) for k in numeric), r["grade_label"], ", ".join(r["flag_labels"]))
-    stdout.print(table)
+        table.add_row(visible(r["customer_id"], keep_newlines=False), visible(r["customer_name"] or "", keep_newlines=False),
+                      *(_fmt(r[k]) for k in numeric), r["grade_label"], ", ".join(r["flag_labels"]))
+    console.print(table)
     from .aggregation import summarize
 
     summary = summarize(scores)
@@ -216,15 +233,52 @@ def print_scores(scores: Scores, fmt: Format, lang: str, source: str) -> None:
         parts.append(f"{t('csi_weighted', lang)}: {_fmt(k['csi_weighted'])}")
     if k["satisfaction_rate"] is not None:
         parts.append(f"{t('satisfaction_rate', lang)}: {k['satisfaction_rate'] * 100:.1f}%")
-    stdout.print(" · ".join(parts), highlight=False)
+    console.print(" · ".join(parts))
+
+
+@contextmanager
+def command_output(out: Path | None, fmt: Format, lang: str, inputs: list[Path]):
+    """Where a command's result goes: stdout, or with ``-o FILE`` the file, written atomically.
+
+    Yields ``(write, console)``.  With ``out`` everything is collected first
+    and written only when complete (CSV as UTF-8 with BOM so that Excel shows
+    Chinese, JSON and text as UTF-8; CLI.md); stdout stays BOM-free.
+    """
+    if out is None:
+        yield sys.stdout.write, stdout
+        return
+    buffer = io.StringIO()
+    console = quiet_console(file=buffer, width=200, soft_wrap=True, color_system=None)
+    yield buffer.write, console
+    data = buffer.getvalue().encode("utf-8-sig" if fmt is Format.csv else "utf-8")
+    run_guarded(lambda: write_bytes(out, data, inputs, lang), lang)
+    stderr.print(console_line(t("output_written", lang, path=out)))
+
+
+def _output_format(fmt: Format | None, out: Path | None) -> Format:
+    """``--format`` as given; without it, ``-o x.json`` means JSON, ``-o x.csv`` (or any file) CSV, stdout a table."""
+    if fmt is not None:
+        return fmt
+    if out is None:
+        return Format.table
+    return Format.json if out.suffix.lower() == ".json" else Format.csv
+
+
+class Engine(str, Enum):
+    auto = "auto"
+    calamine = "calamine"
+    openpyxl = "openpyxl"
+
+
+EngineOption = Annotated[Engine, typer.Option(help="Reader: auto, calamine or openpyxl.")]
 
 
 @app.command()
 def score(
     workbook: Annotated[Path, typer.Argument(metavar="WORKBOOK", help="Survey workbook (.xlsx). 调查工作簿。")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="table, csv or json.")] = Format.table,
+    format: Annotated[Optional[Format], typer.Option("--format", "-f", help="table, csv or json (default: table; with -o, from the file name: .json → json, else csv).")] = None,
     lang: LangOption = None,
-    engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
+    engine: EngineOption = Engine.auto,
     stats: Annotated[bool, typer.Option("--stats", help="Add statistics: intervals, reliability, importance–performance, expectations (docs/statistics.md); with --format json stdout is one object {customers, statistics}. 附加统计分析。")] = False,
     previous: Annotated[Optional[Path], typer.Option("--previous", help="With --stats: the previous period's workbook, for the CSI change and whether it is significant. 上期工作簿。")] = None,
     level: Annotated[float, typer.Option("--level", min=0.5, max=0.999, help="With --stats: confidence level. 置信水平。")] = 0.95,
@@ -232,9 +286,14 @@ def score(
     margin: Annotated[float, typer.Option("--margin", min=0.1, max=50, help="With --stats: margin d (points) of the minimum sample n = (z·σ/d)². 允许误差。")] = 2.0,
     cs_tolerance: Annotated[float, typer.Option("--cs-tolerance", min=0, max=0.5, help="With --stats: CS within 1 ± this is neutral. CS 持平容差。")] = 0.02,
     by: Annotated[Optional[list[str]], typer.Option("--by", help="Results per customer group: a column of the Customers sheet (区域, 客户类型 …); repeat for several. 按客户分组（客户表的列）。")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the results to this file (atomically; CSV with a UTF-8 BOM for Excel) instead of stdout. 结果写入文件。")] = None,
 ) -> None:
     """Score every customer of WORKBOOK (per-customer results). 计算每个客户的满意度得分。"""
     language = _lang(lang)
+    format = _output_format(format, out)
+    inputs = [workbook, *([previous] if previous else [])]
+    if out is not None:
+        run_guarded(lambda: check_target(out, inputs, language), language)
     survey = run_guarded(lambda: read_survey(workbook, engine=engine), language)
     scores = score_survey(survey)
     print_findings([*survey.findings, *scores.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
@@ -248,40 +307,35 @@ def score(
         except UnknownGroupColumnError as exc:
             raise typer.BadParameter(t("unknown_group_column", language, name=exc.name,
                                        available=", ".join(exc.available) or "—"), param_hint="--by") from None
-        if not stats and format is not Format.json:
-            if format is Format.csv:
-                sys.stdout.write(cli_groups.groups_csv(groups, language))
-            else:
-                cli_groups.print_groups(groups, language, stdout)
-            return
-    if not stats:
-        if groups is not None:
-            sys.stdout.write(json.dumps({"customers": customer_json(scores), "groups": groups.records(language)},
-                                        ensure_ascii=False, indent=1) + "\n")
-            return
-        print_scores(scores, format, language, workbook.name)
-        return
-    from . import cli_stats  # only --stats pays for importing the statistics and report modules
+    result = earlier = None
+    if stats:
+        from . import cli_stats  # only --stats pays for importing the statistics and report modules
 
-    earlier = None
-    if previous is not None:
-        before = run_guarded(lambda: read_survey(previous, engine=engine), language)
-        print_findings([*before.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
-        earlier = score_survey(before)
-    result = cli_stats.compute(scores, earlier, level=level, seed=seed, margin=margin, tolerance=cs_tolerance)
-    if format is Format.json:
-        grouped = {"groups": groups.records(language)} if groups is not None else {}
-        sys.stdout.write(json.dumps({"customers": customer_json(scores), **grouped, "statistics": result.to_dict()}, ensure_ascii=False, indent=1) + "\n")
-        return
-    if groups is None:
-        print_scores(scores, format, language, workbook.name)
-    elif format is Format.csv:
-        sys.stdout.write(cli_groups.groups_csv(groups, language))
-    else:
-        cli_groups.print_groups(groups, language, stdout)
-    cli_stats.print_statistics(result, scores, language, stdout if format is Format.table else stderr,
-                               previous_name=(earlier.survey.settings.period or previous.name) if previous else None,
-                               period_name=survey.settings.period or workbook.name)
+        if previous is not None:
+            before = run_guarded(lambda: read_survey(previous, engine=engine), language)
+            print_findings([*before.findings], language, warnings_per_kind=WARNINGS_PER_KIND)
+            earlier = score_survey(before)
+        result = cli_stats.compute(scores, earlier, level=level, seed=seed, margin=margin, tolerance=cs_tolerance)
+    with command_output(out, format, language, inputs) as (write, console):
+        if format is Format.json and (groups is not None or result is not None):
+            document = {"customers": customer_json(scores)}
+            if groups is not None:
+                document["groups"] = groups.records(language)
+            if result is not None:
+                document["statistics"] = result.to_dict()
+            write(strict_json(document, indent=1) + "\n")
+            return
+        if groups is None:
+            print_scores(scores, format, language, workbook.name, write, console)
+        elif format is Format.csv:
+            write(cli_groups.groups_csv(groups, language))
+        else:
+            cli_groups.print_groups(groups, language, console)
+        if result is not None:
+            # with CSV the statistics go to stderr (stdout stays one CSV), or into a text file with the table
+            cli_stats.print_statistics(result, scores, language, console if format is Format.table else stderr,
+                                       previous_name=(earlier.survey.settings.period or previous.name) if previous else None,
+                                       period_name=survey.settings.period or workbook.name)
 
 
 @app.command()
@@ -298,9 +352,9 @@ def validate(
     print_findings(findings, language, include_info=True, console=stdout)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in (ERROR, WARNING, INFO)}
     if not findings:
-        stdout.print(t("no_problems", language))
+        stdout.print(console_line(t("no_problems", language)))
     else:
-        stdout.print(t("findings_summary", language, errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO]))
+        stdout.print(console_line(t("findings_summary", language, errors=counts[ERROR], warnings=counts[WARNING], infos=counts[INFO])))
     if counts[ERROR]:
         raise typer.Exit(2)
 
@@ -321,12 +375,12 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
     """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .io.atomic import check_not_input
     from .report import build_report, render_xlsx
     from .report.model import survey_language
 
     inputs = [*previous, workbook]
-    run_guarded(lambda: check_not_input(out, [*inputs, *([template] if template else [])], language), language)
+    # the target first: an output that cannot be written fails before the work (exit 1)
+    run_guarded(lambda: check_target(out, [*inputs, *([template] if template else [])], language), language)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=stderr,
                         transient=True, disable=not stderr.is_terminal)
     with progress:
@@ -346,11 +400,11 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
             if stage == "save":
                 progress.update(task, description=t("report_saving", language), advance=1)
 
-        run_guarded(lambda: render_xlsx(model, out, template=template, inputs=inputs, progress=step), language)
+        run_guarded(lambda: render_xlsx(model, out, template=template, inputs=inputs, progress=step, message_lang=language), language)
         progress.advance(task)
     for path, survey_ in zip(inputs, surveys):
         if survey_.findings and len(inputs) > 1:
-            stderr.print(f"{path.name}:", highlight=False)
+            stderr.print(console_line(f"{path.name}:"))
         print_findings(survey_.findings, language, warnings_per_kind=WARNINGS_PER_KIND)
     return out
 
@@ -362,7 +416,7 @@ def report(
     previous: Annotated[Optional[list[Path]], typer.Option("--previous", "-p", help="Workbook of an earlier period, oldest first; repeat for several. 上期工作簿（可重复，按时间先后）。")] = None,
     lang: LangOption = None,
     template: Annotated[Optional[Path], typer.Option("--template", help="Your own report template (.xlsx). 自定义报告模板。")] = None,
-    engine: Annotated[str, typer.Option(help="Reader: auto, calamine or openpyxl.")] = "auto",
+    engine: EngineOption = Engine.auto,
 ) -> None:
     """Build the summary workbook of WORKBOOK; never touches WORKBOOK. 生成满意度汇总报告。"""
     language = _lang(lang)
@@ -372,14 +426,11 @@ def report(
     if more and not previous:
         raise typer.BadParameter(t("report_extra_arguments", language, names=" ".join(map(str, more))), param_hint="WORKBOOK")
     previous = [*(previous or []), *more]
-    target = out or default_report_path(workbook)
-    if workbook.exists():
-        # `-o out/report.xlsx` in a fresh checkout: make the folder rather than fail.
-        target.parent.mkdir(parents=True, exist_ok=True)
+    target = out or default_report_path(workbook)  # missing folders are made by the one output path
     # --lang, else CSAT_LANG, else the workbook's own language (see write_report)
     chosen = lang.value if lang else (os.environ.get("CSAT_LANG", "").lower() if os.environ.get("CSAT_LANG", "").lower() in ("zh", "en") else None)
     write_report(workbook, target, list(previous or []), language, template, engine, report_lang=chosen)
-    stdout.print(t("report_written", language, path=target), highlight=False)
+    stdout.print(console_line(t("report_written", language, path=target)))
 
 
 def bundled_sample(lang: str = "zh") -> Path:
@@ -400,16 +451,15 @@ def demo(
     # The Chinese PVC-resin sample carries the METHOD.md worked example;
     # output follows --lang.
     sample = bundled_sample("zh")
-    stderr.print(t("demo_source", language, path=sample.name), highlight=False)
+    stderr.print(console_line(t("demo_source", language, path=sample.name)))
     survey = run_guarded(lambda: read_survey(sample), language)
     scores = score_survey(survey)
     print_scores(scores, Format.table, language, sample.name)
     # The summary workbooks: the Chinese sample in Chinese, the English one in English.
-    out_dir.mkdir(parents=True, exist_ok=True)
     for report_lang in ("zh", "en"):
         target = out_dir / f"report_{report_lang}.xlsx"
         write_report(bundled_sample(report_lang), target, [], language, report_lang=report_lang)
-        stdout.print(t("report_written", language, path=target), highlight=False)
+        stdout.print(console_line(t("report_written", language, path=target)))
 
 
 @app.command()
@@ -425,8 +475,9 @@ def template(
 
     language = _lang(lang)
     target = out or Path(f"survey_template_{language}.xlsx")
+    run_guarded(lambda: check_target(target, [scheme] if scheme else [], language), language)  # fail before the work
     run_guarded(lambda: write_template(target, lang=language, scheme_source=scheme, customers=customers, rows=rows), language)
-    stdout.print(t("template_written", language, path=target, customers=customers, rows=rows), highlight=False)
+    stdout.print(console_line(t("template_written", language, path=target, customers=customers, rows=rows)))
 
 
 addin_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="The Excel add-in (ribbon tab 满意度 CSAT). Excel 加载项。")
@@ -443,14 +494,24 @@ def addin_install(
 
     language = _lang(lang)
     if not sys.platform.startswith("win"):
-        stdout.print(install.say("not_windows", language), highlight=False)
+        stdout.print(console_line(install.say("not_windows", language)))
         raise typer.Exit(1)
     done = run_guarded(lambda: install.install(xlam, lang=language), language)
     if done.rebuilt_for:
-        stdout.print(install.say("rebuilt", language, version=done.rebuilt_for), highlight=False)
-    stdout.print(install.say("installed", language, xlam=done.xlam.name, folder=done.xlam.parent), highlight=False)
+        stdout.print(console_line(install.say("rebuilt", language, version=done.rebuilt_for)))
+    stdout.print(console_line(install.say("installed", language, xlam=done.xlam.name, folder=done.xlam.parent)))
     if done.python:
-        stdout.print(install.say("interpreter", language, python=done.python, config=done.config), highlight=False)
+        stdout.print(console_line(install.say("interpreter", language, python=done.python, config=done.config)))
+
+
+def _argv_lang(argv: list[str]) -> str:
+    """The --lang of a command line that failed before typer could parse it."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in ("zh", "en"):
+            return arg[7:]
+    return default_lang()
 
 
 # csat-xl consolidate: one group report over many branch workbooks (issue 16, its own module)
@@ -490,10 +551,29 @@ def one_blas_thread():
 
 
 def main() -> None:
+    """The ``csat-xl`` entry point: never a traceback for anything a user can cause.
+
+    An unexpected internal error prints one line ("internal error, please
+    report: …") and exits 1; the traceback only with ``--debug`` or
+    ``CSAT_DEBUG=1``.  SIGTERM/SIGHUP end the run through the same cleanup
+    as an error (no temporary file is left); Ctrl-C exits 130.
+    """
+    if "--debug" in sys.argv[1:]:  # accepted anywhere on the line, not only before the command
+        sys.argv = [sys.argv[0], *(a for a in sys.argv[1:] if a != "--debug")]
+        os.environ["CSAT_DEBUG"] = "1"
     try:
-        with one_blas_thread():
+        with one_blas_thread(), exit_on_signals():
             app()
     except KeyboardInterrupt:
+        raise SystemExit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        lang = _argv_lang(sys.argv)
+        reason = visible(f"{type(exc).__name__}: {exc}", keep_newlines=False)[:500]
+        stderr.print(console_line((t("internal_error", lang, reason=reason), "bold red")))
+        if os.environ.get("CSAT_DEBUG") == "1":
+            traceback.print_exc()
         raise SystemExit(1)
 
 

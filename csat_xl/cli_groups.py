@@ -20,6 +20,7 @@ from .cli_stats import _print_table
 from .report.captions import caption
 from .report.group_tables import wide_table
 from .scoring import Scores
+from .untrusted import console_line, csv_text
 
 
 def compute(scores: Scores, columns: Sequence[str]) -> GroupTable:
@@ -36,7 +37,7 @@ def print_groups(groups: GroupTable, lang: str, console: Console) -> None:
     """One table per group column, with the suppression rule under it."""
     for column in _columns(groups):
         _print_table(wide_table(groups, column, lang), console)
-    console.print(caption("groups_note", lang).format(n=groups.min_group_size), highlight=False)
+    console.print(console_line(caption("groups_note", lang).format(n=groups.min_group_size)))
 
 
 def groups_csv(groups: GroupTable, lang: str) -> str:
@@ -50,5 +51,5 @@ def groups_csv(groups: GroupTable, lang: str) -> str:
             writer.writerow([caption("col.group_column", lang), caption("col.group", lang), *(c.label for c in table.columns[1:])])
             header_written = True
         for row in table.rows:
-            writer.writerow([column, *("" if row.get(c.key) is None else row.get(c.key) for c in table.columns)])
+            writer.writerow([csv_text(column), *("" if row.get(c.key) is None else csv_text(row.get(c.key)) for c in table.columns)])
     return out.getvalue()

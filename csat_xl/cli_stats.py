@@ -30,6 +30,7 @@ from .report.stats_tables import (
     statistics_tables,
 )
 from .scoring import Scores
+from .untrusted import console_line, visible
 
 _DECIMALS = re.compile(r"0\.(0+#*)")
 
@@ -51,21 +52,22 @@ def format_value(value: Any, number_format: str | None) -> str:
 
 
 def _print_table(table: Table, console: Console, note: str | None = None) -> None:
+    """``table`` as a rich table; cells (item names, customers …) shown literally (csat_xl.untrusted)."""
     if not table.rows:
         if note:
-            console.print(f"[bold]{table.title}[/]: {note}", highlight=False)
+            console.print(console_line((table.title, "bold"), ": ", note))
         return
-    rich = RichTable(title=table.title, title_justify="left")
+    rich = RichTable(title=visible(table.title, keep_newlines=False), title_justify="left")
     for column in table.columns:
-        rich.add_column(column.label, justify="left" if column.number_format is None else "right")
+        rich.add_column(visible(column.label, keep_newlines=False), justify="left" if column.number_format is None else "right")
     for row in table.rows:
-        rich.add_row(*(format_value(row.get(c.key), c.number_format) for c in table.columns))
+        rich.add_row(*(visible(format_value(row.get(c.key), c.number_format), keep_newlines=False) for c in table.columns))
     console.print(rich)
 
 
 def _print_fields(title: str, fields: dict[str, Field], keys: Sequence[str], console: Console) -> None:
     parts = [f"{fields[k].label}: {format_value(fields[k].value, fields[k].number_format)}" for k in keys]
-    console.print(f"[bold]{title}[/] " + " · ".join(parts), highlight=False)
+    console.print(console_line((title, "bold"), " ", " · ".join(parts)))
 
 
 @dataclass
@@ -149,7 +151,8 @@ def print_statistics(stats: st.Statistics, scores: Scores, lang: str, console: C
         _print_voice(stats, lang, console)
     _print_table(tables["stats_expectations"], console, c("section.stats_no_expectations"))
     _print_table(tables["stats_expectation_customers"], console)
-    _print_table(tables["stats_band_flip"], console, c("section.stats_no_band_flip"))
-    not_listed = int((stats.band_flip["flip_probability"] <= 0).sum()) if len(stats.band_flip) else 0
-    if not_listed:
-        console.print(c("section.stats_band_flip_more").format(n=not_listed), highlight=False)
+    _print_table(tables["stats_band_flip"], console)
+    note = fields["band_flip_note"].value  # one text with the report's Statistics sheet
+    if note:
+        console.print(console_line((tables["stats_band_flip"].title, "bold"), ": ", note) if not tables["stats_band_flip"].rows
+                      else console_line(note))

@@ -143,13 +143,25 @@ class Alpha:
     item_total: np.ndarray
 
 
+#: a variance of the sum at most this fraction of the item variances is zero up to rounding
+ZERO_VARIANCE = 1e-9
+
+
 def _alpha_from_cov(cov: np.ndarray) -> float:
-    """alpha = k/(k−1) · (1 − Σ item variances / variance of the sum)."""
+    """alpha = k/(k−1) · (1 − Σ item variances / variance of the sum).
+
+    NaN ("not computable: no variance") when the sum does not vary: items
+    that cancel out (``[[0,1,2],[1,1,1],[0,1,2]]``) leave a variance of the
+    sum of ~1e-17 from rounding, and dividing by it gave alpha = −1.8e16.
+    Zero is judged relative to the item variances, so shifting or scaling
+    the items never changes the verdict.
+    """
     k = cov.shape[0]
     total = float(cov.sum())
-    if k < 2 or not np.isfinite(total) or total <= 0.0:
+    items = float(np.trace(cov))
+    if k < 2 or not np.isfinite(total) or not np.isfinite(items) or total <= ZERO_VARIANCE * max(items, 0.0) or total <= 0.0:
         return float("nan")
-    return k / (k - 1) * (1.0 - float(np.trace(cov)) / total)
+    return k / (k - 1) * (1.0 - items / total)
 
 
 def _covariance(matrix: np.ndarray, policy: str) -> tuple[np.ndarray, int]:

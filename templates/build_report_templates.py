@@ -259,7 +259,7 @@ def statistics_sheet(book, look: Look, model, generated: str) -> None:
                                                  "final_low", "final_high", "flip_probability"], "b", heading=c("block.stats_band_flip"))
     s.grade_colours(f"D{loop}:E{loop}", f"$E{loop}")
     s.sheet.conditional_formatting.add(f"H{loop}", DataBarRule(start_type="num", start_value=0, end_type="num", end_value=1, color="F8696B"))
-    s.put(loop + 1, 1, f"{{{{ '' if stats_band_flip else '{c('section.stats_no_band_flip')}' }}}}", "note")
+    s.put(loop + 1, 1, "{{ stats.band_flip_note }}", "note")  # the CLI prints the same text
     voice_statistics(s, loop + 3)
 
 

@@ -14,7 +14,7 @@ import statistics as pystats
 
 import numpy as np
 import pytest
-from hypothesis import given, settings as hsettings, strategies as hst
+from hypothesis import example, given, settings as hsettings, strategies as hst
 
 from builders import ITEMS, REFERENCE_SCHEME, tables, worked_example
 from csat_xl import read_survey, score, summarize
@@ -574,6 +574,8 @@ _matrices = hst.integers(3, 12).flatmap(
 
 @hsettings(max_examples=60, deadline=None)
 @given(_matrices, hst.lists(hst.integers(-20, 20), min_size=3, max_size=3), hst.floats(0.1, 10))
+@example([[0, 1, 2], [1, 1, 1], [0, 1, 2]], [0, 0, 0], 1.0)  # a sum that does not vary (was alpha = -1.8e16)
+@example([[0, 1, 2], [1, 1, 1], [0, 1, 2]], [3, -7, 11], 0.3)
 def test_alpha_is_invariant_to_item_shifts_and_a_common_scale(rows, shifts, factor):
     data = np.array(rows, dtype=float)
     base = st.cronbach_alpha(data)
@@ -625,3 +627,36 @@ def test_linearized_bounds_of_a_mean_are_the_textbook_interval():
     low, high = st.linearized_bounds(matrix, lambda sums: (sums[:, 0] / sums[:, 1])[:, None], 0.95)
     half = st.z_value(0.95) * values.std(ddof=0) / math.sqrt(len(values))
     assert (low[0], high[0]) == pytest.approx((values.mean() - half, values.mean() + half), abs=1e-6)
+
+
+def test_alpha_without_variance_of_the_sum_is_not_computable():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from csat_xl.report.stats_tables import _reliability_tables
+
+    assert math.isnan(st.cronbach_alpha([[0, 1, 2], [1, 1, 1], [0, 1, 2]]).alpha)
+    assert math.isnan(st.cronbach_alpha([[5, 5], [5, 5], [5, 5]]).alpha)
+    assert st.cronbach_alpha([[0, 1, 2], [1, 1, 1], [0, 1, 3]]).alpha < 1  # a varying sum: a number
+    rel = SimpleNamespace(threshold=0.7, categories=pd.DataFrame(
+        {"category": ["a", "b"], "items": [3, 1], "respondents": [3, 3], "alpha": [float("nan")] * 2, "below_threshold": [None, None]}),
+        items=pd.DataFrame(columns=["item", "category", "alpha_if_deleted", "alpha_change", "item_total"]))
+    table, _ = _reliability_tables(SimpleNamespace(reliability=rel), "en")
+    assert [r["assessment"] for r in table.rows] == ["not computable: no variance", "undefined"]
+
+
+def test_band_flip_note_agrees_with_itself():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from csat_xl.report.stats_tables import band_flip_note
+
+    def note(probabilities, lang="en"):
+        return band_flip_note(SimpleNamespace(band_flip=pd.DataFrame({"flip_probability": probabilities})), lang)
+
+    assert note([]) == "No customer has several respondents; no band-flip risk."
+    assert note([0.0, 0.0, 0.0, 0.0]) == "All 4 customer(s) with several respondents keep their grade in every resample (band-flip probability 0)."
+    assert "没有多受访人" not in note([0.0] * 4, "zh") and "4" in note([0.0] * 4, "zh")
+    assert note([0.3, 0.0]) == "1 more customer(s) with zero band-flip risk not listed." and note([0.3]) == ""

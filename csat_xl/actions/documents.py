@@ -234,7 +234,10 @@ def scheme_source_file(book, folder: Path) -> Path | None:
                         if looks_like_formula(value):  # user text stays text
                             cell.data_type = "s"
     path = folder / f"scheme_of_{Path(str(book.name)).stem}.xlsx"
-    wb.save(path)
+    from ..io.atomic import atomic_output
+
+    with atomic_output(path) as temp:  # the one output path (a temporary folder here, but the same rules)
+        wb.save(temp)
     return path
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import threading
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -200,6 +201,36 @@ class OpenpyxlReader(Reader):
         for name in list(self._checks):
             self._checked(name)
         self._book = _engine_call(self.path, lambda: openpyxl.load_workbook(self.path, read_only=True, data_only=True))
+        _engine_call(self.path, self._raw_shared_strings, "sharedStrings")
+
+    def _raw_shared_strings(self) -> None:
+        """Give openpyxl's sheets the shared strings as stored, escapes and all.
+
+        openpyxl only drops ``x005F_`` from shared strings (so ``_x005F_x000D_``,
+        the text "_x000D_", and ``_x000D_``, a carriage return, both become
+        "_x000D_") and leaves inline strings alone; python-calamine decodes
+        every ``_xHHHH_`` as Excel does.  With the raw strings, :func:`unescape_ooxml`
+        decodes each text once, the same way — both engines give the same values.
+        """
+        sheets = [ws for ws in self._book.worksheets if hasattr(ws, "_shared_strings")]
+        if not sheets or not sheets[0]._shared_strings:
+            return
+        from openpyxl.cell.text import Text
+        from openpyxl.xml.functions import iterparse
+
+        archive = self._book._archive
+        member = next((n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")), None)
+        if member is None:
+            return
+        tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}si"
+        raw = []
+        with archive.open(member) as source:
+            for _, node in iterparse(source):
+                if node.tag == tag:
+                    raw.append(Text.from_tree(node).content)
+                    node.clear()
+        if len(raw) == len(sheets[0]._shared_strings):
+            sheets[0]._shared_strings[:] = raw  # the list every sheet of the book shares
 
     @property
     def sheet_names(self) -> list[str]:
@@ -214,7 +245,8 @@ class OpenpyxlReader(Reader):
             # stops at its last row; the checked cells themselves are the truth.
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()
-            return [list(r) for r in sheet.iter_rows(values_only=True)]
+            return [[unescape_ooxml(v) if type(v) is str and "_x" in v else v for v in r]
+                    for r in sheet.iter_rows(values_only=True)]
 
         return _engine_call(self.path, read, name)
 
@@ -227,9 +259,23 @@ class OpenpyxlReader(Reader):
             super().close()
 
 
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(match: re.Match) -> str:
+    code = int(match.group(1), 16)
+    return match.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
+def unescape_ooxml(text: str) -> str:
+    """Decode Excel's ``_xHHHH_`` escapes (``_x000D_`` = CR, ``_x005F_`` = "_"), left to right, once."""
+    return _OOXML_ESCAPE.sub(_unescaped, text)
+
+
 def open_reader(path: str | os.PathLike, engine: str = "auto", limits: Limits = LIMITS) -> Reader:
     """Check the file at ``path`` and open it with ``engine`` (``auto``: calamine when installed)."""
     path = Path(path)
+    engine = getattr(engine, "value", engine)  # the CLI's Engine enum
     if engine == "auto":
         engine = "calamine" if CalamineWorkbook is not None else "openpyxl"
     if engine not in ENGINES:

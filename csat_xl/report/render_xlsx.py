@@ -767,22 +767,25 @@ def render_workbook(model: ReportModel, template: str | os.PathLike | None = Non
 
 
 def render_xlsx(model: ReportModel, out_path: str | os.PathLike, template: str | os.PathLike | None = None,
-                inputs: tuple = (), progress: Callable[[str, int, int], None] | None = None) -> Path:
+                inputs: tuple = (), progress: Callable[[str, int, int], None] | None = None,
+                message_lang: str | None = None) -> Path:
     """Render ``model`` into the workbook ``out_path`` (written atomically).
 
     ``template`` is an .xlsx template (default: the shipped one for
     ``model.lang``); ``inputs`` are the files the report was built from —
     writing onto one of them is refused.  A failure leaves no file behind
-    and an existing ``out_path`` unchanged.  Returns ``out_path``.
+    and an existing ``out_path`` unchanged.  Messages about the output are in
+    ``message_lang`` (default: the report's language).  Returns ``out_path``.
     """
-    out = Path(out_path)
-    lang = model.lang
-    from ..io.atomic import check_not_input
+    from ..io.atomic import check_target
 
-    check_not_input(out, [*inputs, *( [template] if template else [])], lang)
+    out = Path(out_path)
+    lang = message_lang or model.lang
+    sources = [*inputs, *([template] if template else [])]
+    check_target(out, sources, lang)
     rendered = render_workbook(model, template, progress)
     if progress:
         progress("save", 0, 1)
-    with atomic_output(out, inputs=[*inputs, *([template] if template else [])], lang=lang) as temp:
+    with atomic_output(out, inputs=sources, lang=lang) as temp:
         rendered.save(temp)
     return out

@@ -26,6 +26,7 @@ STATS_CAPTIONS: dict[str, dict[str, str]] = {
     "section.statistics": {"zh": "统计分析", "en": "Statistics"},
     "section.stats_no_expectations": {"zh": "问卷中没有“期望:项目”列，未计算 CS。", "en": "The questionnaire has no expected:<item> columns; CS not computed."},
     "section.stats_no_band_flip": {"zh": "没有多受访人的客户，未计算等级变动风险。", "en": "No customer has several respondents; no band-flip risk."},
+    "section.stats_band_flip_none": {"zh": "{n} 个多受访人客户的等级在每次重抽样中都不变（变动概率为 0）。", "en": "All {n} customer(s) with several respondents keep their grade in every resample (band-flip probability 0)."},
     "section.stats_band_flip_more": {"zh": "另有 {n} 个客户的等级变动概率为 0，未列出。", "en": "{n} more customer(s) with zero band-flip risk not listed."},
     # --- fields
     "stats.method": {"zh": "区间方法", "en": "Interval method"},
@@ -88,6 +89,7 @@ STATS_CAPTIONS: dict[str, dict[str, str]] = {
     "reliability.ok": {"zh": "可接受（≥ {threshold}）", "en": "acceptable (≥ {threshold})"},
     "reliability.low": {"zh": "偏低（< {threshold}）", "en": "low (< {threshold})"},
     "reliability.undefined": {"zh": "无法计算", "en": "undefined"},
+    "reliability.no_variance": {"zh": "无法计算：无方差", "en": "not computable: no variance"},
     "quadrant.keep_up": {"zh": "继续保持", "en": "keep up the good work"},
     "quadrant.concentrate": {"zh": "重点改进", "en": "concentrate here"},
     "quadrant.low_priority": {"zh": "次要改进", "en": "low priority"},

@@ -90,8 +90,24 @@ def statistics_fields(stats: st.Statistics, lang: str) -> dict[str, Field]:
         Field("required", c("stats.required"), sample.required, FORMATS["count"]),
         Field("actual", c("stats.actual"), sample.actual, FORMATS["count"]),
         Field("sufficient", c("stats.sufficient"), c(f"stats.{sufficient}"), None, sufficient_style),
+        Field("band_flip_note", c("block.stats_band_flip"), band_flip_note(stats, lang)),
     ]
     return {f.key: f for f in fields}
+
+
+def band_flip_note(stats: st.Statistics, lang: str) -> str:
+    """The line under the band-flip table, the same in the CLI and on the report's Statistics sheet.
+
+    No customer with several respondents; all of them keep their grade in
+    every resample; or how many more (probability 0) the table leaves out.
+    """
+    frame = stats.band_flip
+    if not len(frame):
+        return caption("section.stats_no_band_flip", lang)
+    zero = int((frame["flip_probability"] <= 0).sum())
+    if zero == len(frame):
+        return caption("section.stats_band_flip_none", lang).format(n=zero)
+    return caption("section.stats_band_flip_more", lang).format(n=zero) if zero else ""
 
 
 SETTINGS_KEYS = ["method", "level", "resamples", "seed", "policy", "alpha_threshold", "cs_tolerance"]
@@ -120,7 +136,10 @@ def _reliability_tables(stats: st.Statistics, lang: str) -> tuple[Table, Table]:
     rows, styles = [], []
     for r in rel.categories.to_dict(orient="records"):
         below = r["below_threshold"]
-        verdict = "undefined" if _num(r["alpha"]) is None else ("low" if bool(below) else "ok")
+        if _num(r["alpha"]) is None:  # one item or respondent: undefined; else the sum does not vary
+            verdict = "no_variance" if int(r["items"]) >= 2 and int(r["respondents"]) >= 2 else "undefined"
+        else:
+            verdict = "low" if bool(below) else "ok"
         rows.append({
             "category": _text(r["category"]) or caption("reliability.all_items", lang),
             "items_count": int(r["items"]), "respondents_used": int(r["respondents"]), "alpha": _num(r["alpha"]),
