@@ -175,10 +175,10 @@ def test_internal_error_is_one_line_unless_debug(tmp_path):
 
 
 def test_atomic_output_api(tmp_path):
-    with pytest.raises(OutputError, match="a part of the path is a file"):
-        with atomic.atomic_output(tmp_path / "x" / "y.bin"):
-            pass
-    assert (tmp_path / "x").is_dir()  # folders are made
+    with atomic.atomic_output(tmp_path / "x" / "y.bin") as temp:
+        temp.write_bytes(b"made")
+    assert (tmp_path / "x" / "y.bin").read_bytes() == b"made"  # folders are made
     (tmp_path / "f").write_text("")
-    with pytest.raises(OutputError):
+    with pytest.raises(OutputError, match="a part of the path is a file"):
         atomic.write_bytes(tmp_path / "f" / "g.bin", b"x")
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "x") == []

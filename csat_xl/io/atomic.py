@@ -184,6 +184,8 @@ def atomic_output(out: str | os.PathLike, inputs: Iterable[str | os.PathLike] = 
     out = check_target(out, inputs, lang)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file where a folder of the path should be
+        raise OutputError(os_error_message(NotADirectoryError(errno.ENOTDIR, "not a directory"), out, lang)) from exc
     except OSError as exc:
         raise OutputError(os_error_message(exc, out, lang)) from exc
     remove_stale_temps(out.parent)
