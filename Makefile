@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv samples bench bench-consolidate clean
+.PHONY: demo test venv samples bench bench-consolidate clean fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ bench-consolidate: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
+
+# The long mutation-fuzz run (docs/reliability.md records its last result); make test runs a bounded one.
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz/fuzz.py --cases 2000 --seed 1 --report-every 25 --allow-refusals

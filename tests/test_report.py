@@ -323,12 +323,12 @@ def test_refuses_the_input_and_leaves_no_file_on_failure(tmp_path, zh_model, mon
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full"):  # one line with path and reason (CLI.md v2)
         render_xlsx(zh_model, out)
     assert out.read_bytes() == b"previous report"  # the previous file survives
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx", "survey.xlsx"]  # no temp file left
     fresh = tmp_path / "fresh.xlsx"
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):
         render_xlsx(zh_model, fresh)
     assert not fresh.exists()
 

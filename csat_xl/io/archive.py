@@ -307,8 +307,10 @@ class Archive:
         aborts the process when the grid up to the last cell does not fit in memory.
         """
         member = self.sheets.get(name)
-        if member is None or member not in self.zip.NameToInfo:
-            return None  # a chart sheet or a dangling relation: the engines say what they make of it
+        if member is None:
+            return None
+        if member not in self.zip.NameToInfo:  # one engine skipped such a sheet, the other failed: refused alike
+            raise WorkbookReadError(self.path, "damaged", detail=f"sheet {name}: {member} is missing")
         data = self._read(member)
         limits = self.limits
         rows, columns = _extent(data, limits)

@@ -77,7 +77,7 @@ def os_error_message(exc: OSError, out: Path, lang: str = "en") -> str:
     pair = _REASONS.get(exc.errno)
     if pair is None and getattr(exc, "winerror", None) in (32, 33):  # sharing / lock violation (Windows)
         pair = _REASONS[errno.EACCES]
-    reason = pair[1 if lang == "zh" else 0] if pair else (exc.strerror or type(exc).__name__)
+    reason = pair[1 if lang == "zh" else 0] if pair else (exc.strerror or str(exc) or type(exc).__name__)
     return _message("cannot_write", lang, out, reason=reason)
 
 

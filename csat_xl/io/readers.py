@@ -240,13 +240,7 @@ class OpenpyxlReader(Reader):
         self._checked(name)
 
         def read() -> list[list]:
-            sheet = self._book[name]
-            # openpyxl pads every row to the width the <dimension> tag claims and
-            # stops at its last row; the checked cells themselves are the truth.
-            if hasattr(sheet, "reset_dimensions"):
-                sheet.reset_dimensions()
-            return [[unescape_ooxml(v) if type(v) is str and "_x" in v else v for v in r]
-                    for r in sheet.iter_rows(values_only=True)]
+            return _placed_rows(self._book[name])
 
         return _engine_call(self.path, read, name)
 
@@ -257,6 +251,37 @@ class OpenpyxlReader(Reader):
         self._book.close()
         if self.archive is not None:
             super().close()
+
+
+def _placed_rows(sheet) -> list[list]:
+    """A read-only openpyxl sheet as a grid, every cell where its reference puts it.
+
+    openpyxl's own ``iter_rows`` pads rows to the width the ``<dimension>``
+    tag claims, stops at its last row, and drops a row that comes after a
+    higher one in the file; python-calamine places cells by their
+    references.  Reading openpyxl's cell parser directly gives the same grid.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    placed: dict[int, dict[int, object]] = {}
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, data_only=sheet.parent.data_only, epoch=sheet.parent.epoch,
+                                 date_formats=sheet.parent._date_formats, timedelta_formats=sheet.parent._timedelta_formats)
+        for _, cells in parser.parse():
+            for cell in cells:
+                value = cell["value"]
+                if type(value) is str and "_x" in value:
+                    value = unescape_ooxml(value)
+                placed.setdefault(cell["row"], {})[cell["column"]] = value
+    if not placed:
+        return []
+    grid = [[] for _ in range(max(placed))]
+    for row, cells in placed.items():
+        line = [None] * max(cells)
+        for col, value in cells.items():
+            line[col - 1] = value
+        grid[row - 1] = line
+    return grid
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")

@@ -70,7 +70,8 @@ from typing import Any
 
 import jinja2
 import openpyxl
-from jinja2.sandbox import SandboxedEnvironment
+import sys
+from itertools import islice
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -89,6 +90,7 @@ from openpyxl.utils.datetime import to_excel
 from ..findings import CsatError
 from ..io.atomic import atomic_output
 from .model import Chart, ReportModel
+from .sandbox import MAX_SHEET_ROWS, MAX_TEXT, BoundedEnvironment, TemplateLimitError, cell_number, check_size
 
 #: Fill colours of the grades (by Chinese label, as in the model's styles)
 #: shared by the chart bars here and the conditional formatting of the templates.
@@ -140,17 +142,26 @@ class _CellTemplate:
     attr: str | None = None
     compiled: Any = None
 
-    def evaluate(self, context: dict[str, Any]) -> Any:
+    def evaluate(self, context: dict[str, Any], env: BoundedEnvironment | None = None) -> Any:
         if self.kind == "dotted":
             holder = context[self.name] if self.name in context else _missing(self.name)
             if isinstance(holder, dict):
                 if self.attr not in holder:
                     raise KeyError(f"{self.name}.{self.attr}")
                 return holder[self.attr]
-            return getattr(holder, self.attr)
+            return env.getattr(holder, self.attr) if env is not None else getattr(holder, self.attr)
         if self.kind == "expression":
-            return self.compiled(**context)
-        return self.compiled.render(**context)
+            return cell_number(check_size(self.compiled(**context)))
+        # mixed text: streamed, so that a loop writing without end is stopped at the cap
+        pieces, total = [], 0
+        for piece in self.compiled.generate(**context):
+            total += len(piece)
+            if total > MAX_TEXT:
+                raise TemplateLimitError(f"text too long (> {MAX_TEXT:,}) / 文本过长")
+            if env is not None:
+                env.tick()
+            pieces.append(piece)
+        return "".join(pieces)
 
 
 def _missing(name: str):
@@ -333,8 +344,10 @@ class _Renderer:
         self.book = book
         self.template_name = template_name
         self.context = model.context()
-        self.env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                        finalize=lambda v: "" if v is None else v)
+        # immutable (the report data cannot be changed) and bounded (report/sandbox.py)
+        self.env = BoundedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                      finalize=lambda v: "" if v is None else v)
+        self.env.start_clock()
         self.problems: list[str] = []
         self.rendered: dict[str, _Rendered] = {}
         self.anchors: list[_ChartAnchor] = []
@@ -345,6 +358,10 @@ class _Renderer:
 
     def problem(self, sheet, cell: str, reason: str) -> None:
         self.problems.append(f"{sheet.title}!{cell}: {reason}")
+        current = sys.exc_info()[1]
+        if isinstance(current, TemplateLimitError) and current.fatal:
+            # out of time: stop here, naming the cell that was being evaluated
+            raise ReportTemplateError(self.template_name, self.problems) from current
 
     # --- number formats ---------------------------------------------------------
     def _model_format(self, template: _CellTemplate, loop: tuple[str, Any] | None) -> str | None:
@@ -388,7 +405,7 @@ class _Renderer:
             sheet_if = _SHEET_IF.match(value)
             if sheet_if:
                 try:
-                    keep = keep and bool(self.env.compile_expression(sheet_if.group(1))(**self.context))
+                    keep = keep and bool(check_size(self.env.compile_expression(sheet_if.group(1))(**self.context)))
                 except Exception as exc:  # noqa: BLE001 - every template error is reported with its cell
                     self.problem(sheet, where, f"sheet_if: {exc}")
                 cell.value = None
@@ -411,9 +428,12 @@ class _Renderer:
                 var, expr, rest = loop.groups()
                 try:
                     items = self.env.compile_expression(expr)(**self.context)
-                    rows = list(items)
+                    rows = list(islice(items, MAX_SHEET_ROWS + 1))
                 except Exception as exc:  # noqa: BLE001
                     self.problem(sheet, where, f"for {var} in {expr}: {exc}")
+                    rows = []
+                if len(rows) > MAX_SHEET_ROWS:
+                    self.problem(sheet, where, f"for {var} in {expr}: more than {MAX_SHEET_ROWS:,} rows (Excel's limit) / 超过 Excel 的行数上限")
                     rows = []
                 table = self.model.tables.get(expr.strip())
                 blocks[cell.row] = (var, rows, table, expr.strip())
@@ -429,6 +449,13 @@ class _Renderer:
         if not keep:
             return False
         rowmap = _RowMap({row: len(block[1]) for row, block in blocks.items()})
+        last = max((c.row for c in cells), default=0)
+        if blocks and rowmap.start(last) + rowmap.count(last) - 1 > MAX_SHEET_ROWS:
+            first = min(blocks)
+            where = next(c.coordinate for c in cells if c.row == first and _is_template(c.value) and _FOR.match(c.value))
+            self.problem(sheet, where, f"the row blocks make the sheet {rowmap.start(last) + rowmap.count(last) - 1:,} rows; "
+                                       f"Excel allows {MAX_SHEET_ROWS:,} / 行块展开后超过 Excel 的行数上限")
+            return True
         self._rebuild(sheet, cells, templates, blocks, rowmap)
         for anchor in sheet_anchors:
             col, row = _RANGE.match(anchor.cell).group(1, 2)
@@ -467,7 +494,7 @@ class _Renderer:
                     _write(new, template.source or None)
                     continue
                 try:
-                    value = template.evaluate(self.context)
+                    value = template.evaluate(self.context, self.env)
                 except Exception as exc:  # noqa: BLE001
                     self.problem(sheet, cell.coordinate, f"{template.source}: {exc}")
                     continue
@@ -560,7 +587,7 @@ class _Renderer:
                         continue
                 else:
                     try:
-                        value = template.evaluate(base)
+                        value = template.evaluate(base, self.env)
                     except Exception as exc:  # noqa: BLE001
                         self.problem(sheet, cell.coordinate, f"{template.source}: {exc}")
                         step[1], step[2] = _CellTemplate("literal", ""), "literal"  # reported once, not per row
