@@ -24,6 +24,8 @@ import math
 import re
 from typing import Any
 
+from .text import FORMULA_TRIGGERS
+
 #: C0 controls but TAB and LF, DEL, C1 controls, and the Unicode characters
 #: that reorder or hide text on a terminal (bidi embeddings/overrides/isolates,
 #: zero-width, line/paragraph separators).
@@ -46,8 +48,8 @@ def visible(text: object, keep_newlines: bool = True) -> str:
     return (_INVISIBLE if keep_newlines else _INVISIBLE_ALL).sub(_escape, text)
 
 
-#: what makes a spreadsheet read a CSV field as a formula (OWASP)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: what makes a spreadsheet read a CSV field as a formula (OWASP): the one list of csat_xl.text
+FORMULA_START = FORMULA_TRIGGERS
 
 
 def csv_text(value: object) -> object:

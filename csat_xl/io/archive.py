@@ -34,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from ..findings import CsatError
+from ..text import column_letter
 
 
 @dataclass(frozen=True)
@@ -386,11 +387,7 @@ def _greater(n: int, letters: bool) -> bytes:
 
 
 def _column_letters(n: int) -> str:
-    letters = ""
-    while n > 0:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return column_letter(n)
 
 
 def _column_number(letters: bytes) -> int:
