@@ -82,6 +82,8 @@ def consolidate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .cli import run_guarded, stderr, stdout
+    from .io.atomic import check_target
+    from .untrusted import visible
     from .consolidate import ConsolidateOptions, consolidate_files, cpu_count, discover
     from .report.consolidated import outcome_line, write_group_report
 
@@ -105,7 +107,7 @@ def consolidate(
             progress.update(task, completed=done, description=outcome.file)
             progress.refresh()
         else:
-            stderr.print(t("group_file", language, done=done, total=total, line=outcome_line(outcome, language)),
+            stderr.print(visible(t("group_file", language, done=done, total=total, line=outcome_line(outcome, language))),
                          highlight=False, markup=False)
 
     progress.start()
@@ -124,7 +126,7 @@ def consolidate(
         if listed:
             stderr.print(t(key, language, n=len(listed)), highlight=False, markup=False)
             for o in listed:
-                stderr.print(f"  {outcome_line(o, language)}", highlight=False, markup=False)
+                stderr.print(visible(f"  {outcome_line(o, language)}"), highlight=False, markup=False)
     if not group.branches:
         stderr.print(t("group_none", language), highlight=False, markup=False)
         raise typer.Exit(2)
@@ -137,7 +139,7 @@ def consolidate(
                        files=len(warned)), highlight=False, markup=False)
 
     report_lang = _report_lang(lang, outcomes, language)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    run_guarded(lambda: check_target(target, [], language), language)  # the one output path makes the folders
     run_guarded(lambda: write_group_report(group, target, report_lang, source=", ".join(str(p) for p in inputs)), language)
     g = group.figures
     fmt = lambda x: "—" if x is None else f"{x:.2f}"  # noqa: E731

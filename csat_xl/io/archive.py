@@ -113,6 +113,13 @@ class WorkbookReadError(CsatError):
     def exit_code(self) -> int:
         return 1 if self.code in ("missing", "is_folder") else 2
 
+    def __reduce__(self):  # picklable across the process pool of consolidate
+        return (_read_error, (str(self.path), self.code, self.params))
+
+
+def _read_error(path: str, code: str, params: dict) -> WorkbookReadError:
+    return WorkbookReadError(path, code, **params)
+
 
 def _size(n: int) -> str:
     for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
