@@ -53,8 +53,22 @@ def hostile_files(tmp_path_factory) -> dict[str, Path]:
         "csv": _write(d / "survey.csv", "客户编号,品质\nC001,85\n".encode()),
         "truncated": _write(d / "cut.xlsx", SAMPLE.read_bytes()[:5000]),
         "encrypted": _write(d / "locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600 + "EncryptionInfo".encode("utf-16-le")),
+        "template_with_na": _filled_template(d),
     }
     return files
+
+
+def _filled_template(folder: Path) -> Path:
+    """A csat-xl template (thousands of empty styled cells) with one customer typed in and one #N/A."""
+    from csat_xl.template import write_template
+
+    blank = write_template(folder / "blank.xlsx", lang="zh", customers=10, rows=300)
+
+    def fill(xml: str) -> str:
+        xml = h.set_cell_xml(xml, "A5", h.text_cell("A5", "C001"))
+        return h.set_cell_xml(xml, "D5", h.error_cell("D5", "#N/A"))
+
+    return h.edit_sheet(blank, folder / "filled.xlsx", "问卷", fill)
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -62,10 +76,10 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-EXPECTED_EXIT = {"spill": 2, "getting_data": 2}
+EXPECTED_EXIT = {"spill": 2, "getting_data": 2, "template_with_na": 2}
 HINTS = {"csv": "另存为 .xlsx", "encrypted": "密码", "truncated": "不完整", "zip_bomb_4gb": "上限", "shared_string_bomb_1gb": "上限",
          "billion_laughs": "DTD", "cell_at_XFD1048576": "XFD1048576", "spill": "#SPILL!", "getting_data": "#GETTING_DATA",
-         "lying_zip_bomb": "损坏"}
+         "lying_zip_bomb": "损坏", "template_with_na": "#N/A"}
 
 
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])
