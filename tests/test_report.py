@@ -510,7 +510,7 @@ def test_empty_tables_vanish_and_a_locked_output_is_reported(tmp_path, monkeypat
 
     monkeypatch.setattr(os, "replace", locked)
     before = out.read_bytes()
-    with pytest.raises(OutputError, match="文件正被其他程序（Excel？）打开"):  # in the report language
+    with pytest.raises(OutputError, match="正被其他程序如 Excel 打开"):  # in the report language
         render_xlsx(model, out)
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["no_complaints.xlsx", "report.xlsx"]
