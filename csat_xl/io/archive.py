@@ -300,8 +300,13 @@ class Archive:
             raise WorkbookReadError(self.path, "damaged", detail=f"xl/workbook.xml: {exc}") from exc
         targets = {r.get("Id"): r.get("Target") or "" for r in rels}
         parts = {}
+        seen: set[str] = set()
         for sheet in workbook.iter():
             if sheet.tag.endswith("}sheet"):
+                name = sheet.get("name") or ""
+                if name.casefold() in seen:  # Excel forbids it; the engines would each pick another sheet
+                    raise WorkbookReadError(self.path, "damaged", detail=f"two sheets are named {name}")
+                seen.add(name.casefold())
                 target = targets.get(sheet.get(_NS_REL), "")
                 path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
                 parts[sheet.get("name")] = os.path.normpath(path).replace(os.sep, "/")

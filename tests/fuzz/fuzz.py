@@ -100,6 +100,8 @@ def _sheets(entries: dict[str, bytes]) -> list[str]:
 
 
 def mutate_cells(entries: dict[str, bytes], rng: random.Random) -> str:
+    if not _sheets(entries):
+        return "cells:none"
     name = rng.choice(_sheets(entries))
     xml = entries[name]
     cells = list(_CELL.finditer(xml))
@@ -114,6 +116,8 @@ def mutate_cells(entries: dict[str, bytes], rng: random.Random) -> str:
 
 
 def mutate_headers(entries: dict[str, bytes], rng: random.Random) -> str:
+    if not _sheets(entries):
+        return "headers:none"
     name = rng.choice(_sheets(entries))
     xml = entries[name]
     first = _ROW.search(xml)
@@ -130,8 +134,10 @@ def mutate_headers(entries: dict[str, bytes], rng: random.Random) -> str:
 
 
 def mutate_sheet_names(entries: dict[str, bytes], rng: random.Random) -> str:
-    xml = entries["xl/workbook.xml"]
+    xml = entries.get("xl/workbook.xml", b"")
     names = list(re.finditer(rb'<sheet [^>]*?name="([^"]*)"', xml))
+    if not names:
+        return "sheet_names:none"
     m = rng.choice(names)
     new = _escape(rng.choice(SHEET_NAMES)).encode()
     entries["xl/workbook.xml"] = xml[:m.start(1)] + new + xml[m.end(1):]
@@ -139,6 +145,8 @@ def mutate_sheet_names(entries: dict[str, bytes], rng: random.Random) -> str:
 
 
 def mutate_order(entries: dict[str, bytes], rng: random.Random) -> str:
+    if not _sheets(entries):
+        return "order:none"
     name = rng.choice(_sheets(entries))
     xml = entries[name]
     rows = list(_ROW.finditer(xml))
@@ -160,7 +168,10 @@ def mutate_order(entries: dict[str, bytes], rng: random.Random) -> str:
 
 
 def mutate_xml(entries: dict[str, bytes], rng: random.Random) -> str:
-    name = rng.choice([n for n in entries if n.endswith((".xml", ".rels"))])
+    candidates = [n for n in entries if n.endswith((".xml", ".rels"))]
+    if not candidates:
+        return "xml:none"
+    name = rng.choice(candidates)
     data = entries[name]
     kind = rng.choice(["truncate", "flip", "unclose", "dtd", "drop", "garbage", "dimension"])
     if kind == "truncate":
@@ -260,7 +271,12 @@ def run(cases: int | None, seconds: float | None, seed: int, report_every: int, 
     with tempfile.TemporaryDirectory() as folder:
         while (cases is None or n < cases) and (seconds is None or time.monotonic() - start < seconds):
             case_seed = seed * 1_000_003 + n
-            data, applied = build_case(case_seed)
+            try:
+                data, applied = build_case(case_seed)
+            except Exception:  # noqa: BLE001 - a mutation that does not apply to this file
+                n += 1
+                counts["not_built"] += 1
+                continue
             path = Path(folder) / f"case{n}.xlsx"
             path.write_bytes(data)
             n += 1
