@@ -272,6 +272,8 @@ def _placed_rows(sheet) -> list[list]:
                 value = cell["value"]
                 if type(value) is str and "_x" in value:
                     value = unescape_ooxml(value)
+                elif type(value) is int:  # python-calamine gives every number as a float: 85 → 85.0 alike
+                    value = float(value)
                 placed.setdefault(cell["row"], {})[cell["column"]] = value
     if not placed:
         return []
