@@ -133,7 +133,7 @@ def nps(customer_ids, values, level: float = st.DEFAULT_LEVEL, resamples: int = 
     """NPS of 0–10 ``values`` (one per respondent) with a bootstrap interval
     resampling the customers in ``customer_ids`` (one per value)."""
     per = _per_customer(np.asarray(customer_ids, dtype=object), np.asarray(values, dtype=np.float64))
-    return _domain_nps(per, [np.ones(len(per), dtype=bool)], level, resamples, seed)[0]
+    return _domain_nps(per, [np.ones(len(per), dtype=bool)], level, resamples, seed)[0][0]
 
 
 # =================================================================================================
@@ -231,23 +231,40 @@ def loyalty(survey: Survey, groups: Mapping[str, pd.Series] | None = None, *, le
     """
     recommend = _answers(survey, RECOMMEND)
     repurchase = _answers(survey, REPURCHASE)
-    overall_intent = (intent(*repurchase, bound=survey.settings.satisfied_bound, level=level, resamples=resamples, seed=seed)
-                      if repurchase else None)
+    bound = survey.settings.satisfied_bound
     if not recommend:
+        overall_intent = intent(*repurchase, bound=bound, level=level, resamples=resamples, seed=seed) if repurchase else None
         return Loyalty(None, overall_intent, pd.DataFrame(columns=GROUP_COLUMNS), minimum)
     ids, values = recommend
     per = _per_customer(ids, values)
+    intent_per = _per_customer(*repurchase) if repurchase else None
+    if intent_per is not None:  # one resampling of the customers of either column serves both
+        union = per.index.append(intent_per.index).drop_duplicates()
+        per, intent_per = per.reindex(union, fill_value=0.0), intent_per.reindex(union, fill_value=0.0)
     customers = per.index.to_numpy(dtype=object)
     # Domains: the whole sample, then every group of every group column (membership per customer).
-    domains: list[tuple[str | None, object, np.ndarray]] = [(None, None, np.ones(len(per), dtype=bool))]
+    answered = per["n"].to_numpy() > 0
+    domains: list[tuple[str | None, object, np.ndarray]] = [(None, None, answered)]
     for column, of_customer in (groups or {}).items():
         membership = pd.Series(customers).map(of_customer)
         codes, uniques = pd.factorize(membership.where(membership.notna(), None), use_na_sentinel=False)
         for code in range(len(uniques)):
             value = uniques[code]
             value = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-            domains.append((column, value, codes == code))
-    results = _domain_nps(per, [mask for _, _, mask in domains], level, resamples, seed)
+            if (mask := (codes == code) & answered).any():
+                domains.append((column, value, mask))
+    extra = intent_per[["sum", "n"]].to_numpy() if intent_per is not None else None
+    results, extra_draws = _domain_nps(per, [mask for _, _, mask in domains], level, resamples, seed, extra)
+    overall_intent = None
+    if intent_per is not None:
+        answers = repurchase[1][~np.isnan(repurchase[1])]
+        total = float(intent_per["n"].sum())
+        low = high = float("nan")
+        if extra_draws is not None and int((intent_per["n"] > 0).sum()) >= 2:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                low, high = _bounds(extra_draws[:, 0] / extra_draws[:, 1], level)
+        overall_intent = Intent(float(intent_per["sum"].sum()) / total, low, high, float((answers >= bound - 1e-9).mean()),
+                                int(total), int((intent_per["n"] > 0).sum()), bound, level)
     rows = []
     for (column, value, _), part in zip(domains[1:], results[1:]):
         suppressed = part.customers < minimum
@@ -259,29 +276,31 @@ def loyalty(survey: Survey, groups: Mapping[str, pd.Series] | None = None, *, le
     return Loyalty(results[0], overall_intent, pd.DataFrame(rows, columns=GROUP_COLUMNS), minimum)
 
 
-def _domain_nps(per: pd.DataFrame, masks: list[np.ndarray], level: float, resamples: int, seed) -> list[NPS]:
+def _domain_nps(per: pd.DataFrame, masks: list[np.ndarray], level: float, resamples: int, seed,
+                extra: np.ndarray | None = None) -> tuple[list[NPS], np.ndarray | None]:
     """NPS of each domain (a subset of the customers of ``per``) with intervals
     from **one** resampling of all the customers: a domain's NPS in a
     resample is computed over the domain's customers drawn in it (the usual
     bootstrap of a domain estimate; its size varies from resample to
     resample), so every group costs one more pair of columns, not another
-    2,000 resamples."""
+    2,000 resamples.  ``extra`` columns (customers × k) ride on the same
+    resamples; their draws come back second (None without resamples)."""
     n = per["n"].to_numpy()
     net = (per["promoters"] - per["detractors"]).to_numpy()
     promoters, detractors = per["promoters"].to_numpy(), per["detractors"].to_numpy()
-    columns = np.column_stack([np.column_stack([net * m, n * m]) for m in masks])
+    columns = np.column_stack([np.column_stack([net * m, n * m]) for m in masks] + ([extra] if extra is not None else []))
     draws = st.bootstrap_sums(columns, resamples, seed) if len(per) >= 2 else None
     out = []
     for j, mask in enumerate(masks):
         total = float(n[mask].sum())
         score = 100.0 * float(net[mask].sum()) / total if total else float("nan")
         low = high = float("nan")
-        if draws is not None and int(mask.sum()) >= 2:
+        if draws is not None and int((mask & (n > 0)).sum()) >= 2:
             with np.errstate(invalid="ignore", divide="ignore"):
                 low, high = _bounds(100.0 * draws[:, 2 * j] / draws[:, 2 * j + 1], level)
         p, d = int(promoters[mask].sum()), int(detractors[mask].sum())
-        out.append(NPS(score, low, high, p, int(total) - p - d, d, int(mask.sum()), level))
-    return out
+        out.append(NPS(score, low, high, p, int(total) - p - d, d, int((mask & (n > 0)).sum()), level))
+    return out, (draws[:, 2 * len(masks):] if draws is not None and extra is not None else None)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
