@@ -23,6 +23,7 @@ anything, and never write to the file.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import hashlib
 import os
@@ -253,6 +254,9 @@ class OpenpyxlReader(Reader):
             super().close()
 
 
+_MIDNIGHT = datetime.time(0, 0)
+
+
 def _placed_rows(sheet) -> list[list]:
     """A read-only openpyxl sheet as a grid, every cell where its reference puts it.
 
@@ -274,6 +278,8 @@ def _placed_rows(sheet) -> list[list]:
                     value = unescape_ooxml(value)
                 elif type(value) is int:  # python-calamine gives every number as a float: 85 → 85.0 alike
                     value = float(value)
+                elif type(value) is datetime.datetime and value.time() == _MIDNIGHT and value.tzinfo is None:
+                    value = value.date()  # python-calamine gives a date at midnight a date
                 placed.setdefault(cell["row"], {})[cell["column"]] = value
     if not placed:
         return []
