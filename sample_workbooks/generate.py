@@ -67,6 +67,13 @@ def _book(sheets: dict[str, list[list]], header_rows: dict[str, int] | None = No
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+        # Customers' text that merely starts with "=" (an injection-like complaint
+        # description) is text as a person types it with a leading apostrophe, never a
+        # formula: openpyxl would otherwise store it as one with no saved value.
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
         _header(sheet, (header_rows or {}).get(name, 1))
         for col in range(1, sheet.max_column + 1):
             sheet.column_dimensions[openpyxl.utils.get_column_letter(col)].width = 14
