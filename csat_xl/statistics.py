@@ -164,6 +164,23 @@ def _alpha_from_cov(cov: np.ndarray) -> float:
     return k / (k - 1) * (1.0 - items / total)
 
 
+def _exact_constants(cov: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Zero variance and covariances, exactly, for an item whose answers never vary.
+
+    ``np.cov`` of a constant column such as 45.147… is not always 0: the mean
+    is rounded, and a residual variance of ~1e-29 then made alpha 0 instead of
+    "not computable" for the same answers scaled (hypothesis found
+    ``[[5, 0, 0]] * 3`` scaled by 9.03).
+    """
+    with np.errstate(invalid="ignore"):
+        constant = (np.nanmax(matrix, axis=0) == np.nanmin(matrix, axis=0)) if matrix.size else np.zeros(0, bool)
+    if constant.any():
+        cov = cov.copy()
+        cov[constant, :] = np.where(np.isnan(cov[constant, :]), np.nan, 0.0)
+        cov[:, constant] = np.where(np.isnan(cov[:, constant]), np.nan, 0.0)
+    return cov
+
+
 def _covariance(matrix: np.ndarray, policy: str) -> tuple[np.ndarray, int]:
     """Item covariance matrix (ddof 1) under the missing-data ``policy`` and respondents used."""
     k = matrix.shape[1]
@@ -172,12 +189,12 @@ def _covariance(matrix: np.ndarray, policy: str) -> tuple[np.ndarray, int]:
         n = complete.shape[0]
         if n < 2:
             return np.full((k, k), np.nan), n
-        return np.atleast_2d(np.cov(complete, rowvar=False)), n
+        return _exact_constants(np.atleast_2d(np.cov(complete, rowvar=False)), complete), n
     if policy == PAIRWISE:
         answered = ~np.isnan(matrix)
         pairs = answered.T.astype(np.int64) @ answered.astype(np.int64)
         cov = pd.DataFrame(matrix).cov(min_periods=2).to_numpy(dtype=np.float64)
-        return cov, int(pairs.min()) if pairs.size else 0
+        return _exact_constants(cov, matrix), int(pairs.min()) if pairs.size else 0
     raise ValueError(f"missing-data policy must be {LISTWISE!r} or {PAIRWISE!r}, not {policy!r}")
 
 

@@ -576,6 +576,7 @@ _matrices = hst.integers(3, 12).flatmap(
 @given(_matrices, hst.lists(hst.integers(-20, 20), min_size=3, max_size=3), hst.floats(0.1, 10))
 @example([[0, 1, 2], [1, 1, 1], [0, 1, 2]], [0, 0, 0], 1.0)  # a sum that does not vary (was alpha = -1.8e16)
 @example([[0, 1, 2], [1, 1, 1], [0, 1, 2]], [3, -7, 11], 0.3)
+@example([[5, 0, 0], [5, 0, 0], [5, 0, 0]], [0, 0, 0], 9.029413432886125)  # constant items scaled (was alpha = 0)
 def test_alpha_is_invariant_to_item_shifts_and_a_common_scale(rows, shifts, factor):
     data = np.array(rows, dtype=float)
     base = st.cronbach_alpha(data)
