@@ -24,7 +24,7 @@ import openpyxl  # noqa: E402
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, DataBarRule, FormulaRule  # noqa: E402
 from openpyxl.styles import Border, Font, PatternFill, Side  # noqa: E402
 
-from build_report_templates import NAVY, Look, SheetWriter, write_or_check  # noqa: E402
+from build_report_templates import NAVY, Look, SheetWriter, findings_table, write_or_check  # noqa: E402
 from csat_xl import labels  # noqa: E402
 from csat_xl.consolidate import ConsolidateOptions, consolidate_files  # noqa: E402
 from csat_xl.report.captions import caption  # noqa: E402
@@ -122,15 +122,7 @@ def build(lang: str, group=None) -> openpyxl.Workbook:
     # --- Data quality (every branch's findings)
     s = writer("data_quality", [8, 24, 10, 12, 18, 70], landscape=True)
     s.title(f"{c('cons.title.data_quality')} {{{{ kpi.period }}}}", generated)
-    s.put(3, 1, f"{{{{ '' if findings else '{c('cons.no_findings')}' }}}}", "note")
-    loop = s.table(4, "findings", ["severity", "file", "sheet", "cell", "value", "message"], "f", wrap=("message", "value"))
-    s.sheet.freeze_panes = f"A{loop}"
-    s.sheet.auto_filter.ref = f"A{loop - 1}:F{loop}"
-    s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
-    for severity, colour in (("error", "F8696B"), ("warning", "FFEB84")):
-        text = labels.SEVERITY[severity].text(lang)
-        s.sheet.conditional_formatting.add(f"A{loop}", FormulaRule(formula=[f'$A{loop}="{text}"'],
-                                                                   fill=PatternFill("solid", start_color=colour, end_color=colour)))
+    findings_table(s, c("cons.no_findings"), lang)
 
     # --- Files
     s = writer("files", [10, 24, 16, 10, 9, 9, 7, 7, 56, 68], landscape=True)

@@ -209,6 +209,21 @@ class SheetWriter:
             self.sheet.conditional_formatting.add(ref, rule)
 
 
+def findings_table(s: SheetWriter, no_findings: str, lang: str) -> None:
+    """The findings table of a Data quality sheet (row 3 says when there are none):
+    frozen header, filter, header repeated on every printed page, errors red and
+    warnings yellow.  Shared by the report and the consolidated report."""
+    s.put(3, 1, f"{{{{ '' if findings else '{no_findings}' }}}}", "note")
+    loop = s.table(4, "findings", ["severity", "file", "sheet", "cell", "value", "message"], "f", wrap=("message", "value"))
+    s.sheet.freeze_panes = f"A{loop}"
+    s.sheet.auto_filter.ref = f"A{loop - 1}:F{loop}"
+    s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
+    for severity, colour in (("error", "F8696B"), ("warning", "FFEB84")):
+        text = labels.SEVERITY[severity].text(lang)
+        s.sheet.conditional_formatting.add(f"A{loop}", FormulaRule(formula=[f'$A{loop}="{text}"'],
+                                                                   fill=PatternFill("solid", start_color=colour, end_color=colour)))
+
+
 def statistics_sheet(book, look: Look, model, generated: str) -> None:
     """The Statistics 统计 sheet: how the numbers were computed, intervals, sample
     size, reliability, importance–performance (with its scatter chart),
@@ -621,15 +636,7 @@ def build(lang: str) -> openpyxl.Workbook:
     # --- Data quality
     s = SheetWriter(book, "data_quality", look, model, [8, 24, 10, 12, 18, 70], landscape=True)
     s.title(f"{c('title.data_quality')} {{{{ kpi.period }}}}", generated)
-    s.put(3, 1, f"{{{{ '' if findings else '{c('no_findings')}' }}}}", "note")
-    loop = s.table(4, "findings", ["severity", "file", "sheet", "cell", "value", "message"], "f", wrap=("message", "value"))
-    s.sheet.freeze_panes = f"A{loop}"
-    s.sheet.auto_filter.ref = f"A{loop - 1}:F{loop}"
-    s.sheet.print_title_rows = f"{loop - 1}:{loop - 1}"
-    for severity, colour in (("error", "F8696B"), ("warning", "FFEB84")):
-        text = labels.SEVERITY[severity].text(lang)
-        s.sheet.conditional_formatting.add(f"A{loop}", FormulaRule(formula=[f'$A{loop}="{text}"'],
-                                                                   fill=PatternFill("solid", start_color=colour, end_color=colour)))
+    findings_table(s, c("no_findings"), lang)
 
     # --- Method
     s = SheetWriter(book, "method", look, model, [20, 30, 16, 18, 16, 66], landscape=True)
