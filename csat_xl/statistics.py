@@ -172,8 +172,9 @@ def _exact_constants(cov: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     "not computable" for the same answers scaled (hypothesis found
     ``[[5, 0, 0]] * 3`` scaled by 9.03).
     """
-    with np.errstate(invalid="ignore"):
-        constant = (np.nanmax(matrix, axis=0) == np.nanmin(matrix, axis=0)) if matrix.size else np.zeros(0, bool)
+    # fmax/fmin skip blanks without nanmax's "All-NaN slice" warning for an item nobody answered
+    # (a NaN extreme never equals itself, so such an item is not "constant").
+    constant = (np.fmax.reduce(matrix, axis=0) == np.fmin.reduce(matrix, axis=0)) if matrix.size else np.zeros(0, bool)
     if constant.any():
         cov = cov.copy()
         cov[constant, :] = np.where(np.isnan(cov[constant, :]), np.nan, 0.0)
