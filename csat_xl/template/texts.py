@@ -182,8 +182,9 @@ INSTRUCTIONS: dict[str, list[tuple[str, list[str]]]] = {
             "1. 客户：每行一个客户（客户编号必填；客户名称、区域、客户权重可选）。结果表按此列表逐行显示。",
             "2. 问卷：每个受访人一行；同一客户可有多行（各项目取平均）。单元格可从下拉列表选标签，或填 0–100 的分数；留空 = 未回答（不计为 0）。",
             "3. 走访：每次走访一行；谈到的项目选等级（或填等级区间内的估计分数）；未谈到的项目留空，按设置“未提及按”计分（默认 满意 80）。",
-            "4. 投诉：每条投诉一行，选择处理结果；留空 = 未处理。描述等文字不会被当作公式计算。",
+            "4. 投诉：每条投诉一行，选择处理结果；留空 = 未处理。日期、响应日期、关闭日期填日期，严重程度从下拉列表选；结果表据此计算响应及时率和关闭情况。描述等文字不会被当作公式计算。",
             "5. 指标、量表、设置：可修改权重、分值和设置，所有结果自动重算。项目名称和标签已锁定（它们是各表的列标题和下拉列表）；要改项目，请用 `csat-xl template --scheme 工作簿` 生成新模板。",
+            "6. 整改：每项改进措施一行（来源、措施、责任部门、责任人，提出日期、计划完成、实际完成填日期），状态从下拉列表选（未开始 / 进行中 / 已完成 / 已验证）；结果表显示按时整改率。",
             "红色单元格表示无法识别的输入；“结果”表上方的“输入检查”列出所有问题，应全部为“正常”。",
         ]),
         ("计算方法（简要）", [
@@ -208,8 +209,9 @@ INSTRUCTIONS: dict[str, list[tuple[str, list[str]]]] = {
             "1. Customers: one customer per row (Customer ID required; name, region and customer weight optional). Results shows this list row by row.",
             "2. Questionnaire: one row per respondent; a customer may have several rows (each item is averaged). Pick a label from the dropdown or type a score 0–100; blank = not answered (never counted as 0).",
             "3. Visits: one row per visit; grade the items raised (or type an estimated score within the grade's band); leave items not raised blank: they count as the 'unmentioned as' setting (default satisfied, 80).",
-            "4. Complaints: one row per complaint with its outcome; blank = unhandled. Descriptions are never evaluated as formulas.",
+            "4. Complaints: one row per complaint with its outcome; blank = unhandled. Type the date received, response date and closed date as dates and pick the severity from the dropdown: Results computes the share responded within the limit and the closure figures from them. Descriptions are never evaluated as formulas.",
             "5. Scheme, Scales, Settings: change weights, scale values and settings; everything recalculates. Item names and labels are locked (they are column headers and dropdown lists); to change items generate a new template with `csat-xl template --scheme WORKBOOK`.",
+            "6. Actions: one improvement action per row (source, action, department, owner; created, due and done dates as dates), status picked from the dropdown (not started / in progress / done / verified); Results shows the on-time rate.",
             "Red cells are input the method cannot read; the Input checks above the Results table list every problem and should all say OK.",
         ]),
         ("The method in brief", [
