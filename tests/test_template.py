@@ -545,7 +545,7 @@ def test_input_help_protection_and_hidden_helpers():
     assert {dv.formula1 for dv in book["投诉"].data_validations.dataValidation if dv.type == "list"} >= {"OutcomeChoices"}
     results = book["结果"]
     assert results.protection.sheet and results["G16"].protection.locked and results["G16"].data_type == "f"
-    assert {ws.title for ws in book.worksheets if ws.sheet_state == "hidden"} == {"_列表", "_方法", "_问卷数值", "_走访数值", "_投诉数值", "_客户计算", "_时效"}
+    assert {ws.title for ws in book.worksheets if ws.sheet_state == "hidden"} == {"_列表", "_方法", "_问卷数值", "_走访数值", "_投诉数值", "_客户计算", "_时效", "_分组"}
     assert book["指标"]["D2"].protection.locked is False and book["指标"]["C2"].protection.locked
 
 

@@ -50,6 +50,7 @@ from ..settings import Settings
 from ..tables import inspect_tables, match_sheets
 from ..text import column_letter as col, looks_like_formula
 from . import formulas as fx
+from .groups import add_groups
 from .handling import add_handling
 from .texts import CHECKS, HELPER_COLUMNS, HELPER_SHEETS, INSTRUCTIONS, INSTRUCTIONS_SHEET, KPIS, RESULTS_SHEET, SETTING_PROMPTS, say
 
@@ -301,6 +302,7 @@ class Builder:
         self.per_customer_sheet()
         self.results_sheet()
         add_handling(self)  # complaint dates, the Actions sheet and the four handling rates (issue 14)
+        add_groups(self)  # the group table of Results (issue 13)
         self.instructions_sheet()
         for key in HELPER_SHEETS:
             ws = self.ws[f"_{key}"]

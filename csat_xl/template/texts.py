@@ -24,6 +24,7 @@ HELPER_SHEETS = {
     "complaints": Label("complaints", "_投诉数值", "_Complaints"),
     "customers": Label("customers", "_客户计算", "_PerCustomer"),
     "handling": Label("handling", "_时效", "_Handling"),  # complaint timing and actions (template/handling.py)
+    "groups": Label("groups", "_分组", "_Groups"),  # the group table of Results (template/groups.py)
 }
 
 #: Column headers of the hidden helper sheets (shown when a user unhides them),
