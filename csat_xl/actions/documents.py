@@ -34,6 +34,7 @@ from ..text import looks_like_formula
 from . import book_actions
 from .book_actions import SEVERITY_FILL
 from .book_renderer import Block, ChartSpec, FormulaText, Format, SheetLayout, fit_widths, runs, write_sheet
+from .texts import say
 
 #: Prefix of report sheets written into a survey workbook.
 REPORT_SHEET_PREFIX = {"zh": "报告-", "en": "Report-"}
@@ -119,15 +120,18 @@ def table_block(table, top: int) -> Block:
 CHART_ROWS = 16
 
 
-def chart_spec(chart, tables: dict, placed: dict[str, Block], top: int) -> ChartSpec | None:
+def chart_spec(chart, tables: dict, placed: dict[str, Block], top: int, lang: str = "zh") -> ChartSpec | None:
     """A native chart of the model drawn from its table as written on the same sheet.
 
     Drawn: the chart's first bar series over its category labels, as a
     clustered column chart.  The file report (classic desktop) also draws
     the secondary line of bar-and-line charts (cumulative share of the
-    Pareto chart, satisfaction rate of the trend) and the scatter charts
-    (importance–performance).  No chart when its table is empty or not on
-    this sheet.
+    Pareto chart, satisfaction rate of the trend), the scatter charts
+    (importance–performance) and the error bars of an interval (CSI by
+    group).  xlwings' chart API has no error bars, and Office.js error bars
+    take no per-point values, so here a chart with an interval says in its
+    title which table column holds it.  No chart when its table is empty or
+    not on this sheet.
     """
     block, table = placed.get(chart.table), tables.get(chart.table)
     bars = [s for s in chart.series if s.kind == "bar"] if chart.kind in ("bar", "bar_line", "bar_target") else []
@@ -137,7 +141,10 @@ def chart_spec(chart, tables: dict, placed: dict[str, Block], top: int) -> Chart
     value_col = block.left + keys.index(bars[0].column)
     category_col = block.left + keys.index(chart.category)
     rows = len(table.rows)
-    return ChartSpec(chart.title, "column_clustered", (block.top, value_col, rows + 1, 1),
+    title = chart.title
+    if bars[0].error in keys:
+        title = say("chart_interval_in_table", lang, series=bars[0].label, column=table.column(bars[0].error).label)
+    return ChartSpec(title, "column_clustered", (block.top, value_col, rows + 1, 1),
                      (block.top + 1, category_col, rows, 1), (top, 1), height=CHART_ROWS * 15)
 
 
@@ -152,7 +159,7 @@ def report_layouts(model) -> list[SheetLayout]:
         top = 3
         for item in sheet.blocks:
             if item.kind == "chart":
-                spec = chart_spec(model.charts[item.key], model.tables, placed, top)
+                spec = chart_spec(model.charts[item.key], model.tables, placed, top, model.lang)
                 if spec is not None:
                     charts.append(spec)
                     top += CHART_ROWS + 1

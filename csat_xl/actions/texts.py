@@ -34,6 +34,10 @@ FINDING_COLUMNS = (
 )
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # A report chart whose series has an interval (error bars in the report file, issue 13): xlwings'
+    # chart API, on COM and on Office.js, draws no error bars, so the title points to the table's column.
+    "chart_interval_in_table": {"en": "{series} by group (interval: the {column} column of the table above)",
+                                "zh": "各分组 {series}（区间见上表“{column}”列）"},
     # 合并 Consolidate (issue 16)
     "consolidate_pick": {"en": "Folder of the branch workbooks to consolidate", "zh": "选择各单位工作簿所在的文件夹"},
     "consolidate_none": {"en": "No branch workbook in {folder} could be read; nothing was written.\n{lines}",
