@@ -36,7 +36,7 @@ def answers(score_: float) -> list:
 
 
 def regions_zh() -> dict:
-    """Five groups as typed by hand, a blank group big enough to be shown."""
+    """Six groups as typed by hand, a blank group big enough to be shown."""
     customers = [
         # 华东: six customers (spaces inside and around are the same group), one without data
         ["C01", None, "华东", 100], ["C02", None, "华东 ", 50], ["C03", None, " 华东", None], ["C04", None, "华 东", 0],
@@ -49,10 +49,12 @@ def regions_zh() -> dict:
         ["C15", None, 1], ["C16", None, "1"],
         # blank and space-only: the blank group, five scored
         ["C17", None, None, 20], ["C18", None, "  "], ["C19"], ["C20"], ["C21", None, None, 40],
+        # a wildcard character is a character: 华* is not 华东
+        ["C22", None, "华*"],
         # listed twice with another region: the first listing counts
         ["C01", None, "华南"],
     ]
-    scores = [92, 85, 70, 55, 95, None, 80, 60, 90, 88, 76, 91, 65, 83, 70, 95, 60, 92, 78, 85, 50]
+    scores = [92, 85, 70, 55, 95, None, 80, 60, 90, 88, 76, 91, 65, 83, 70, 95, 60, 92, 78, 85, 50, 77]
     questionnaire = [[cid, None, None, *answers(s)] for (cid, *_), s in zip(customers, scores) if s is not None]
     return {"customers": customers, "questionnaire": questionnaire, "settings": {}}
 
@@ -157,7 +159,7 @@ def test_group_table_equals_score_by(recalculated, name):
 def test_scenarios_exercise_the_rules(recalculated):
     """Guards the parity test against going soft: the fills hold what they claim."""
     groups = {g["value"]: g for g in engine_groups(recalculated["regions_zh"][0], "zh")}
-    assert list(groups) == ["华东", "华南", "North", "1", "(未填)"]
+    assert list(groups) == ["华东", "华南", "North", "1", "华*", "(未填)"]
     assert groups["华东"]["customers"] == 6 and groups["华东"]["customers_scored"] == 5 and not groups["华东"]["suppressed"]
     assert groups["华南"]["suppressed"] and groups["1"]["suppressed"] and groups["1"]["customers"] == 2
     assert groups["North"]["customers"] == 5 and not groups["(未填)"]["suppressed"]

@@ -97,7 +97,8 @@ def add_groups(builder) -> None:
         pc = lambda name: builder.ref("_customers", f"${builder.pc_col(name)}${pc_first + i - 1}")  # noqa: E731
         formula(helper, r, 1, f'=IF({pc("customer_key")}="",0,1)')
         formula(helper, r, 2, f'=IF(A{r}=0,"",{fx.label_key(builder.ref("customers", f"${region}${r}"))})')
-        formula(helper, r, 3, f'=IF(B{r}="",0,MATCH(B{r},$B$2:$B${last},0))')
+        # the key taken literally (a region "华*" is not 华东); a key MATCH cannot take (over 255 characters) is its own group
+        formula(helper, r, 3, f'=IF(B{r}="",0,IFERROR(MATCH({fx.literal_lookup(f"B{r}")},$B$2:$B${last},0),{i}))')
         first = f"IF(AND(C{r}>0,C{r}={i}),1,0)"
         formula(helper, r, 4, f"={first}" if i == 1 else f"=D{r - 1}+{first}")
         formula(helper, r, 5, f'=IF(A{r}=0,-1,IF(B{r}="",0,INDEX($D$2:$D${last},C{r})))')

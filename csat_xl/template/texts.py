@@ -180,7 +180,7 @@ INSTRUCTIONS: dict[str, list[tuple[str, list[str]]]] = {
             "填好并保存后，也可用 `csat-xl score 本文件.xlsx` 和 `csat-xl report` 计算，结果与“结果”表一致。",
         ]),
         ("如何填写", [
-            "1. 客户：每行一个客户（客户编号必填；客户名称、区域、客户权重可选）。结果表按此列表逐行显示。",
+            "1. 客户：每行一个客户（客户编号必填；客户名称、区域、客户权重可选）。结果表按此列表逐行显示，并在右侧按区域分组（已评分客户少于“最小分组”的组不显示得分）。",
             "2. 问卷：每个受访人一行；同一客户可有多行（各项目取平均）。单元格可从下拉列表选标签，或填 0–100 的分数；留空 = 未回答（不计为 0）。",
             "3. 走访：每次走访一行；谈到的项目选等级（或填等级区间内的估计分数）；未谈到的项目留空，按设置“未提及按”计分（默认 满意 80）。",
             "4. 投诉：每条投诉一行，选择处理结果；留空 = 未处理。日期、响应日期、关闭日期填日期，严重程度从下拉列表选；结果表据此计算响应及时率和关闭情况。描述等文字不会被当作公式计算。",
@@ -207,7 +207,7 @@ INSTRUCTIONS: dict[str, list[tuple[str, list[str]]]] = {
             "Filled in and saved, it is also input for `csat-xl score this.xlsx` and `csat-xl report`, which give the same numbers as the Results sheet.",
         ]),
         ("How to fill it in", [
-            "1. Customers: one customer per row (Customer ID required; name, region and customer weight optional). Results shows this list row by row.",
+            "1. Customers: one customer per row (Customer ID required; name, region and customer weight optional). Results shows this list row by row and, beside it, the groups by region (no figures for a group with fewer scored customers than the minimum group size).",
             "2. Questionnaire: one row per respondent; a customer may have several rows (each item is averaged). Pick a label from the dropdown or type a score 0–100; blank = not answered (never counted as 0).",
             "3. Visits: one row per visit; grade the items raised (or type an estimated score within the grade's band); leave items not raised blank: they count as the 'unmentioned as' setting (default satisfied, 80).",
             "4. Complaints: one row per complaint with its outcome; blank = unhandled. Type the date received, response date and closed date as dates and pick the severity from the dropdown: Results computes the share responded within the limit and the closure figures from them. Descriptions are never evaluated as formulas.",
