@@ -284,8 +284,9 @@ class Archive:
     def _check_dtd(self, member: str, data: bytes) -> None:
         # one fast search for "<!" (comments and CDATA have it too), then the exact marks;
         # a UTF-16 part has no "<!" byte pair, so it is searched for its own marks.
+        # ("!" first: a one-byte search runs at memchr speed, and sheets rarely hold one)
         utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:2] == b"\x00" or data[:1] == b"\x00"
-        if (utf16 or b"<!" in data) and any(mark in data for mark in _DTD_MARKS):
+        if (utf16 or (b"!" in data and b"<!" in data)) and any(mark in data for mark in _DTD_MARKS):
             raise WorkbookReadError(self.path, "dtd", part=member)
 
     def _sheet_parts(self) -> dict[str, str]:
@@ -349,7 +350,7 @@ class Archive:
 
     def _check_text_runs(self, data: bytes, sheet: str | None) -> None:
         limit = self.limits.cell_chars
-        for match in _LONG_RUN.finditer(data):
+        for match in _long_runs(data):
             end = data.find(b"<", match.start())
             run = data[match.start() + 1:end if end >= 0 else len(data)]
             chars = len(_ENTITY.sub(b"&", run).decode("utf-8", "replace"))
@@ -365,6 +366,30 @@ class Archive:
 #: a text run after a tag that may exceed Excel's cell limit (checked exactly then)
 _LONG_RUN = re.compile(rb">[^<]{%d}" % (LIMITS.cell_chars + 1))
 _ENTITY = re.compile(rb"&(?:#\d+|#x[0-9A-Fa-f]+|\w+);")
+#: a run of len(_LONG_RUN) bytes without "<" covers at least one whole aligned window of this size
+_RUN_WINDOW = (LIMITS.cell_chars + 1) // 2
+
+
+def _long_runs(data: bytes):
+    """The matches of :data:`_LONG_RUN` that can matter: the first in each run of text.
+
+    Only a window of :data:`_RUN_WINDOW` bytes without a "<" can lie inside
+    such a run, so one ``find`` per window (memchr speed, a few thousand for
+    a 50 MiB sheet) finds the runs and the regex only reads those; a later
+    match in the same run is a suffix of the first, never longer.
+    """
+    size, window = len(data), _RUN_WINDOW
+    resume = 0
+    for start in range(0, size - window + 1, window):
+        if start < resume or data.find(b"<", start, start + window) >= 0:
+            continue
+        begin = data.rfind(b"<", 0, start) + 1  # the run: from after the last "<" before the window …
+        end = data.find(b"<", start + window)  # … to the next "<"
+        end = size if end < 0 else end
+        match = _LONG_RUN.search(data, begin, end)
+        if match:
+            yield match
+        resume = end
 
 
 # --- extent of a sheet, linear and mostly at C speed -----------------------------------------
@@ -374,28 +399,9 @@ _ROW_OPEN_NS = re.compile(rb"<(?:\w+:)?row[\s>/]")
 #: a cell whose first attribute is not its reference (then maybe none: checked exactly)
 _CELL_WITHOUT_REF = re.compile(rb"<c (?!r=)")
 _REF = re.compile(rb'\sr="([A-Z]{1,3}\d{1,12})"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,12})0*(\d{1,12})"')
+_CELL_REF = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\sr\s*=\s*["']([A-Za-z]{1,12})0*(\d{1,12})["']""")
 _ROW_BODY = re.compile(rb"<(?:\w+:)?row\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _CELL_OPEN = re.compile(rb"<(?:\w+:)?c[\s/>]")
-
-
-def _greater(n: int, letters: bool) -> bytes:
-    """A regex alternation matching the numerals (decimal, or column letters) of the numbers > n.
-
-    Used on cell references: "a column after ZZ" or "a row after 1048576" is
-    one C-speed search, not a Python loop over every cell.
-    """
-    if letters:  # bijective base 26: A=1 … Z=26, AA=27
-        text, first, rest, top = _column_letters(n), "[A-Z]", "[A-Z]", "Z"
-    else:
-        text, first, rest, top = str(n), "[1-9]", "[0-9]", "9"
-    size = len(text)
-    options = [f"{first}{rest}{{{size},}}" if size else f"{first}{rest}*"]
-    for i, ch in enumerate(text):
-        if ch != top:
-            tail = size - i - 1
-            options.append(re.escape(text[:i]) + f"[{chr(ord(ch) + 1)}-{top}]" + (f"{rest}{{{tail}}}" if tail else ""))
-    return ("(?:" + "|".join(options) + ")").encode()
 
 
 def _column_letters(n: int) -> str:
@@ -409,29 +415,54 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+def _at_most(n: int, letters: bool) -> str:
+    """A regex alternation matching the numerals (decimal, or column letters) of 1 … n."""
+    if letters:  # bijective base 26: A=1 … Z=26, AA=27
+        text, first, low, rest = _column_letters(n), "A", "A", "[A-Z]"
+    else:
+        text, first, low, rest = str(n), "1", "0", "[0-9]"
+    size = len(text)
+    shorter = f"{rest if letters else '[1-9]'}{rest}{{0,{size - 2}}}" if size > 1 else "(?!)"
+    options = [shorter, re.escape(text)]
+    for i, ch in enumerate(text):
+        floor = first if i == 0 else low
+        if ch > floor:
+            tail = size - i - 1
+            options.append(re.escape(text[:i]) + f"[{floor}-{chr(ord(ch) - 1)}]" + (f"{rest}{{{tail}}}" if tail else ""))
+    return "(?:" + "|".join(options) + ")"
+
+
+def _unproven_cell(rows: int, columns: int) -> re.Pattern:
+    """A cell (``<c``, ``<x:c``) whose first attribute is not a reference within
+    ``rows`` × ``columns``: none found proves the sheet's extent in one pass."""
+    ref = f'r="{_at_most(columns, letters=True)}0*{_at_most(rows, letters=False)}"'
+    return re.compile(rb"c(?<=[<:]c)(?:[>/]|\s(?!" + ref.encode() + rb"))")
+
+
 def _extent(data: bytes, limits: Limits = LIMITS) -> tuple[int, int]:
     """(last row, last column) of a sheet's cells, 1-based, as far as the limits need to know.
 
     Cells with an ``r`` reference are placed by it, whatever their row tag
     says; so the last row tag only gives a first guess.  One search then
-    proves that no reference lies below it, or right of the widest column
-    that many rows allow (the column is then reported as 0: "within the
-    limits").  Only a file that fails the search, or places cells without
-    references, pays for an exact pass over every cell.  Python's ``re``
-    runs the search at C speed from its literal start ``r="``.
+    proves that every cell starts with a reference no lower than it, and no
+    further right than the widest column that many rows allow (the column
+    is then reported as 0: "within the limits").  Python's ``re`` runs it at
+    C speed: it looks for the letter ``c`` and reads on only at a cell tag.
+    Only a file that fails the search — a cell beyond, a cell placed by
+    order, a reference not first — pays for the exact passes below.
     """
     last = data.rfind(b"<row ")
     guess = _ROW_TAG.match(data, last) if last >= 0 else None
     rows = int(guess.group(1)) if guess else 0
     allowed = max(1, min(limits.columns, limits.cells // max(rows, 1)))
-    beyond = rb'r="(?:[A-Z]{1,12}0*' + _greater(rows, letters=False) + rb'"|' + _greater(allowed, letters=True) + rb"\d)"
-    columns = 0
-    if re.search(beyond, data):
-        refs = _CELL_REF.findall(data)
-        rows = max([rows, *(int(r) for _, r in refs)])
-        columns = max((_column_number(c) for c, _ in refs), default=0)
-        allowed = max(1, min(limits.columns, limits.cells // max(rows, 1)))
-        columns = columns if columns > allowed else 0
+    if rows and not _unproven_cell(rows, allowed).search(data):
+        return rows, 0
+    # every reference, however written (python-calamine also places cells by r='z9' and r = "Z9")
+    refs = _CELL_REF.findall(data)
+    rows = max([rows, *(int(r) for _, r in refs)])
+    columns = max((_column_number(c.upper()) for c, _ in refs), default=0)
+    allowed = max(1, min(limits.columns, limits.cells // max(rows, 1)))
+    columns = columns if columns > allowed else 0
     if b"<c>" in data or _CELL_WITHOUT_REF.search(data) or b":c " in data or b":c>" in data:
         # some cells are placed by order: count rows and the cells of the widest row
         bodies = [m.group(1) or b"" for m in _ROW_BODY.finditer(data)]
@@ -478,13 +509,15 @@ def _error_cells(data: bytes) -> list[tuple[int, int, str]]:
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+#: "<f" or ":f" anywhere: an "f" looked up at C speed (rare in sheet XML), then the byte before it
+_FORMULA_MARK = re.compile(rb"f(?<=[<:]f)")
 _FILLED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 _CELL_OR_ROW_END = re.compile(rb"</(?:\w+:)?(?:c|row)>")
 
 
 def _uncached_formulas(data: bytes) -> tuple[int, tuple[int, int] | None]:
     """Formula cells without a saved value: (count, first as 0-based (row, col)), linear in ``data``."""
-    if b"<f" not in data and b":f" not in data:
+    if not _FORMULA_MARK.search(data):
         return 0, None
     count, first = 0, None
     for match in _FORMULA.finditer(data):
