@@ -59,6 +59,8 @@ NORMAL_FROM = 10_000
 #: Largest difference between the bootstrap and the normal-approximation bound
 #: allowed at :data:`NORMAL_FROM` customers, as a share of the interval's half-width.
 NORMAL_TOLERANCE = 0.1
+#: The two interval methods (:func:`interval_method`).
+BOOTSTRAP, NORMAL = "percentile bootstrap", "normal approximation"
 #: Confidence level of every interval.
 DEFAULT_LEVEL = 0.95
 #: Bootstrap resamples: 2,000 keeps the Monte-Carlo error of a 95 % bound
@@ -357,6 +359,29 @@ def linearized_bounds(matrix: np.ndarray, measures, level: float) -> tuple[np.nd
     return estimate - z * se, estimate + z * se
 
 
+def interval_method(units: int) -> str:
+    """How the intervals of a sample of ``units`` customers are computed:
+    :data:`NORMAL` from :data:`NORMAL_FROM` customers on, else :data:`BOOTSTRAP`."""
+    return NORMAL if units >= NORMAL_FROM else BOOTSTRAP
+
+
+def ratio_bounds(matrix: np.ndarray, measures, level: float, resamples: int,
+                 seed) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds of the statistics ``measures(column sums)`` of the units (rows)
+    of ``matrix`` — the one rule for every interval (CSI, groups, NPS,
+    repurchase, key drivers): :func:`linearized_bounds` from
+    :data:`NORMAL_FROM` units on, else the percentile bootstrap of
+    :func:`bootstrap_sums` (resamples where a statistic is undefined left
+    out); NaN with fewer than 2 units.  ``measures`` maps rows of sums to
+    rows of statistics and must not depend on the sums' scale."""
+    if interval_method(matrix.shape[0]) == NORMAL:
+        return linearized_bounds(matrix, measures, level)
+    if matrix.shape[0] < 2:
+        width = np.atleast_2d(measures(matrix.sum(axis=0)[None, :])).shape[1]
+        return np.full(width, np.nan), np.full(width, np.nan)
+    return percentile_bounds(measures(bootstrap_sums(matrix, resamples, seed)), level)
+
+
 @dataclass(frozen=True)
 class Interval:
     """A point estimate with its percentile-bootstrap confidence interval.
@@ -373,7 +398,7 @@ class Interval:
     resamples: int
     seed: int | None
     n: int
-    method: str = "percentile bootstrap"
+    method: str = BOOTSTRAP
 
     @property
     def half_width(self) -> float:
@@ -489,7 +514,6 @@ def uncertainty(scores: Scores, level: float = DEFAULT_LEVEL, resamples: int = D
     base = len(columns)
     matrix = np.column_stack([*columns, np.where(answered, item_values, 0.0), answered.astype(float)])
     m = item_values.shape[1]
-    n_units = len(customers)
 
     def measures(sums: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -501,13 +525,7 @@ def uncertainty(scores: Scores, level: float = DEFAULT_LEVEL, resamples: int = D
         return np.column_stack([csi, weighted, rate, cats])
 
     estimate = measures(matrix.sum(axis=0)[None, :])[0]
-    if n_units >= NORMAL_FROM:
-        low, high = linearized_bounds(matrix, measures, level)
-    elif n_units >= 2:
-        draws = measures(bootstrap_sums(matrix, resamples, seed))
-        low, high = percentile_bounds(draws, level)
-    else:
-        low = high = np.full(estimate.shape, np.nan)
+    low, high = ratio_bounds(matrix, measures, level, resamples, seed)
     category_names = list(scores.survey.scheme.category_table()["category"])
     counts = [int(scored.sum()), int(w_ok.sum()), int(scored.sum())]
     counts += [int(answered[:, _category_columns(scores, c)].any(axis=1).sum()) for c in category_names]
@@ -1011,7 +1029,8 @@ def analyse(scores: Scores, previous: Scores | None = None, *, level: float = DE
         importance_performance=importance_performance(scores, drivers.derived_importance()),
         expectations=expectations(scores.survey, tolerance),
         period_difference=compare_csi(scores, previous, level, resamples, seed) if previous is not None else None,
-        settings={"level": level, "resamples": resamples, "flip_resamples": flip_resamples, "seed": seed,
+        settings={"level": level, "method": interval_method(len(scores.customers)), "resamples": resamples,
+                  "flip_resamples": flip_resamples, "seed": seed,
                   "margin": margin, "policy": policy,
                   "cs_tolerance": tolerance, "alpha_threshold": ALPHA_THRESHOLD},
         drivers=drivers,

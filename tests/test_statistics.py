@@ -590,18 +590,27 @@ def test_alpha_is_invariant_to_item_shifts_and_a_common_scale(rows, shifts, fact
         assert base.if_deleted[0] == pytest.approx(st.cronbach_alpha(data[:, 1:]).alpha, abs=1e-9, nan_ok=True)
 
 
-def large_period(customers: int, seed: int = 3):
+def large_period(customers: int, seed: int = 3, voice: bool = False):
     """A period of ``customers`` customers (3 respondents each, labels and numbers,
-    some blanks, customer weights) scored by the core."""
+    some blanks, customer weights) scored by the core.  ``voice``: also regions
+    (groups of 60 %, 38 % and 2 % of the customers) and the loyalty and overall
+    satisfaction columns, drawn from their own stream (the rest is unchanged)."""
     rng = np.random.default_rng(seed)
+    extra = np.random.default_rng(seed + 1)
     ids = [f"K{i:05d}" for i in range(customers)]
-    roster = [["客户编号", "客户名称", "客户权重"], *([cid, None, int(w)] for cid, w in zip(ids, rng.integers(1, 6, customers)))]
-    answers = [["客户编号", "受访人", *ITEMS]]
+    regions = extra.choice(["华东", "华南", "海外"], size=customers, p=[0.6, 0.38, 0.02])
+    roster = [["客户编号", "客户名称", "客户权重", *(["区域"] if voice else [])],
+              *([cid, None, int(w), *([r] if voice else [])] for cid, w, r in zip(ids, rng.integers(1, 6, customers), regions))]
+    answers = [["客户编号", "受访人", *ITEMS, *(["推荐意愿", "再次购买", "总体满意度"] if voice else [])]]
     level = rng.normal(75, 10, customers)
     for i, cid in enumerate(ids):
         for r in range(3):
             row = np.clip(rng.normal(level[i], 8, len(ITEMS)), 0, 100).round(1)
             answers.append([cid, f"R{r}", *[None if rng.random() < 0.05 else float(x) for x in row]])
+            if voice:  # overall satisfaction driven by two items; recommend and repurchase by it
+                overall = float(np.clip(0.5 * row[0] + 0.3 * row[3] + 0.2 * level[i] + extra.normal(0, 6), 0, 100).round())
+                answers[-1] += [int(np.clip(round((overall - 40) / 6 + extra.normal()), 0, 10)),
+                                float(np.clip(overall + extra.normal(0, 10), 0, 100).round()), overall]
     survey = survey_from_tables(tables({"指标": REFERENCE_SCHEME, "客户": roster, "问卷": answers}))
     return score(survey)
 
@@ -620,6 +629,42 @@ def test_normal_interval_agrees_with_the_bootstrap_where_it_replaces_it(monkeypa
         gap = (normal[bound] - bootstrap[bound]).abs()
         assert (gap <= st.NORMAL_TOLERANCE * bootstrap["half_width"]).all(), (bound, (gap / bootstrap["half_width"]).tolist())
     assert not normal[["low", "high"]].equals(bootstrap[["low", "high"]]), "the two methods really ran"
+
+
+def test_groups_nps_repurchase_and_drivers_use_the_same_normal_interval(monkeypatch):
+    """The analyses' intervals follow the same rule (statistics.ratio_bounds):
+    from NORMAL_FROM customers the normal interval, within NORMAL_TOLERANCE of
+    the bootstrap's half-width of the bootstrap's bounds — for every group's CSI
+    and its difference from the rest (groups down to 2 % of the customers), the
+    NPS overall and per group, repurchase intent and every key driver's
+    relative weight and R² (both with 2,000 resamples here, as the CSI test)."""
+    from csat_xl.analyses import drivers, groups, loyalty
+    from csat_xl.report.voice import customer_groups
+
+    # a few more customers than NORMAL_FROM: the drivers use complete cases only
+    normal_from = st.NORMAL_FROM
+    scores = large_period(normal_from + 30, voice=True)
+
+    def analyses() -> list[tuple[np.ndarray, np.ndarray]]:
+        g = groups.group_table(scores).groups
+        key = drivers.key_drivers(scores, resamples=st.DEFAULT_RESAMPLES)
+        loyal = loyalty.loyalty(scores.survey, customer_groups(scores))
+        assert key.customers >= normal_from
+        blocks = [(g["csi_low"], g["csi_high"]), (g["difference_low"], g["difference_high"]),
+                  ([*key.table["low"], key.r_squared_low], [*key.table["high"], key.r_squared_high]),
+                  ([loyal.nps.low, *loyal.groups["low"]], [loyal.nps.high, *loyal.groups["high"]]),
+                  ([loyal.repurchase.low], [loyal.repurchase.high])]
+        return [(np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)) for lo, hi in blocks]
+
+    normal = analyses()
+    monkeypatch.setattr(st, "NORMAL_FROM", 10**9)
+    bootstrap = analyses()
+    assert [len(lo) for lo, _ in bootstrap] == [3, 3, len(ITEMS) + 1, 4, 1]
+    for (n_low, n_high), (low, high) in zip(normal, bootstrap):
+        assert np.isfinite(low).all() and np.isfinite(high).all()
+        gaps = np.maximum(np.abs(n_low - low), np.abs(n_high - high)) / ((high - low) / 2.0)
+        assert (gaps <= st.NORMAL_TOLERANCE).all(), gaps.round(3).tolist()
+        assert not np.array_equal(n_low, low), "the two methods really ran"
 
 
 def test_linearized_bounds_of_a_mean_are_the_textbook_interval():

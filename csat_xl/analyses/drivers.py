@@ -26,8 +26,10 @@ each item's spread, and the sheet says which outcome was used).
 
 Unit: customers (per-customer item means and outcome, as the
 importance–performance analysis uses), complete cases only; the bootstrap
-resamples customers like every interval of :mod:`csat_xl.statistics`.  All
-resamples are computed at once: per-resample covariance matrices from one
+resamples customers like every interval of :mod:`csat_xl.statistics` (and,
+like them, gives way to the normal approximation from
+:data:`~csat_xl.statistics.NORMAL_FROM` customers:
+:func:`csat_xl.statistics.ratio_bounds`).  All resamples are computed at once: per-resample covariance matrices from one
 ``counts @ values`` product, then one batched eigen-decomposition.
 """
 
@@ -103,6 +105,17 @@ def _correlations_from_sums(sums: np.ndarray, k: int) -> np.ndarray:
         return cov / (sd[:, :, None] * sd[:, None, :])
 
 
+def _weights_from_sums(sums: np.ndarray, k: int) -> np.ndarray:
+    """Rows of [relative weights…, R²] from rows of sums of [1, z, z_i·z_j];
+    NaN where a correlation is undefined (e.g. an item constant in a resample)."""
+    corr = _correlations_from_sums(sums, k)
+    out = np.full((sums.shape[0], k), np.nan)
+    finite = np.isfinite(corr).all(axis=(1, 2))
+    weights, r2 = relative_weights_from_correlations(corr[finite][:, :-1, :-1], corr[finite][:, :-1, -1])
+    out[finite] = np.column_stack([weights, r2])
+    return out
+
+
 @dataclass
 class KeyDrivers:
     """Relative weights of the items for the outcome, with intervals.
@@ -130,6 +143,8 @@ class KeyDrivers:
     resamples: int
     seed: int | None
     reason: str | None = None
+    #: :data:`csat_xl.statistics.BOOTSTRAP` or, from NORMAL_FROM customers, :data:`~csat_xl.statistics.NORMAL`
+    method: str = st.BOOTSTRAP
 
     @property
     def available(self) -> bool:
@@ -145,7 +160,7 @@ class KeyDrivers:
     def to_dict(self) -> dict:
         return {"outcome": self.outcome, "customers": self.customers, "r_squared": st._num(self.r_squared),
                 "r_squared_low": st._num(self.r_squared_low), "r_squared_high": st._num(self.r_squared_high),
-                "level": self.level, "resamples": self.resamples, "seed": self.seed, "reason": self.reason,
+                "level": self.level, "resamples": self.resamples, "seed": self.seed, "reason": self.reason, "method": self.method,
                 "items": [{k: st._num(v) for k, v in r.items()} for r in self.table.to_dict(orient="records")]}
 
 
@@ -193,16 +208,8 @@ def key_drivers(scores: Scores, level: float = st.DEFAULT_LEVEL, resamples: int 
     values = np.column_stack([np.ones(n), z, z[:, upper[0]] * z[:, upper[1]]])
     corr = _correlations_from_sums(values.sum(axis=0)[None, :], k)[0]
     weights, r2 = relative_weights_from_correlations(corr[:-1, :-1], corr[:-1, -1])
-    draws = _correlations_from_sums(st.bootstrap_sums(values, resamples, seed), k)
-    finite = np.isfinite(draws).all(axis=(1, 2))
-    boot_w, boot_r2 = relative_weights_from_correlations(draws[finite][:, :-1, :-1], draws[finite][:, :-1, -1])
-    tail = (1.0 - level) / 2.0
-    if boot_w.shape[0]:
-        low, high = np.quantile(boot_w, [tail, 1.0 - tail], axis=0)
-        r2_low, r2_high = (float(v) for v in np.quantile(boot_r2, [tail, 1.0 - tail]))
-    else:
-        low = high = np.full(p, np.nan)
-        r2_low = r2_high = float("nan")
+    lows, highs = st.ratio_bounds(values, lambda sums: _weights_from_sums(sums, k), level, resamples, seed)
+    low, high, r2_low, r2_high = lows[:-1], highs[:-1], float(lows[-1]), float(highs[-1])
 
     def spread(v: np.ndarray) -> np.ndarray:
         out = nan.copy()
@@ -212,5 +219,6 @@ def key_drivers(scores: Scores, level: float = st.DEFAULT_LEVEL, resamples: int 
     share = spread(weights / r2 if r2 > 0 else np.full(p, np.nan))
     frame = frame.assign(weight=spread(weights), low=spread(low), high=spread(high), share=share,
                          correlation=spread(corr[:-1, -1]), gap=share - stated / 100.0)
-    return KeyDrivers(frame, float(r2), r2_low, r2_high, n, outcome_kind, level, resamples, seed)
+    return KeyDrivers(frame, float(r2), r2_low, r2_high, n, outcome_kind, level, resamples, seed,
+                      method=st.interval_method(n))
 

@@ -22,7 +22,10 @@ weights like :func:`csat_xl.aggregation.category_table`.  The intervals
 resample the period's customers once for all groups of a column (as
 :func:`csat_xl.statistics.uncertainty` does for the period's figures): in
 each resample a group's CSI and the CSI of the rest are ratios of sums, so
-every group of a column costs one matrix product.
+every group of a column costs one matrix product.  From
+:data:`~csat_xl.statistics.NORMAL_FROM` customers in the period the normal
+approximation replaces the bootstrap, as for the period's figures
+(:func:`csat_xl.statistics.ratio_bounds`).
 """
 
 from __future__ import annotations
@@ -264,8 +267,9 @@ def _intervals(final: np.ndarray, members: list[np.ndarray], level: float, resam
     """Per group (keyed by ``id`` of its member mask): CSI interval (low, high),
     the CSI of the rest, and the interval of group − rest.
 
-    One bootstrap of all customers: columns F·1_g and 1_g per group plus the
-    totals, so group and rest CSI of every resample are ratios of sums."""
+    One resampling of all customers (:func:`csat_xl.statistics.ratio_bounds`):
+    columns F·1_g and 1_g per group plus the totals, so group and rest CSI of
+    every resample are ratios of sums."""
     scored = ~np.isnan(final)
     f0 = np.where(scored, final, 0.0)
     out: dict[int, tuple[float, float, float, float, float]] = {}
@@ -280,12 +284,15 @@ def _intervals(final: np.ndarray, members: list[np.ndarray], level: float, resam
         return {id(m): (np.nan, np.nan, r, np.nan, np.nan) for m, r in zip(members, rest_csi)}
     matrix = np.column_stack([f0[:, None] * in_group, in_group, f0, scored.astype(np.float64)])
     g = len(members)
-    sums = st.bootstrap_sums(matrix, resamples, seed)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        group = sums[:, :g] / sums[:, g:2 * g]
-        rest = (sums[:, [2 * g]] - sums[:, :g]) / (sums[:, [2 * g + 1]] - sums[:, g:2 * g])
-    low, high = st.percentile_bounds(group, level)
-    diff_low, diff_high = st.percentile_bounds(group - rest, level)
+
+    def measures(sums: np.ndarray) -> np.ndarray:  # every group's CSI, then its difference from the rest
+        with np.errstate(invalid="ignore", divide="ignore"):
+            group = sums[:, :g] / sums[:, g:2 * g]
+            rest = (sums[:, [2 * g]] - sums[:, :g]) / (sums[:, [2 * g + 1]] - sums[:, g:2 * g])
+        return np.column_stack([group, group - rest])
+
+    lows, highs = st.ratio_bounds(matrix, measures, level, resamples, seed)
+    low, high, diff_low, diff_high = lows[:g], highs[:g], lows[g:], highs[g:]
     for j, member in enumerate(members):
         # A group of one customer (or a rest of one) has no spread to speak of.
         one = (member & scored).sum() < 2

@@ -79,7 +79,8 @@ class NPS:
 
     ``score`` = 100 × (promoters − detractors) ÷ answers, in points (−100 …
     +100); ``low``/``high`` its percentile-bootstrap bounds at ``level``
-    (customers resampled, NaN with fewer than 2 customers); ``customers`` is
+    (customers resampled, NaN with fewer than 2 customers; the normal
+    approximation from :data:`~csat_xl.statistics.NORMAL_FROM` customers); ``customers`` is
     the number of customers with at least one answer.
     """
 
@@ -169,8 +170,8 @@ def intent(customer_ids, values, bound: float, level: float = st.DEFAULT_LEVEL,
     likely = float((answered >= bound - 1e-9).mean()) if answered.size else float("nan")
     low = high = float("nan")
     if len(per) >= 2:
-        sums = st.bootstrap_sums(per[["sum", "n"]].to_numpy(), resamples, seed)
-        low, high = _bounds(sums[:, 0] / sums[:, 1], level)
+        lows, highs = st.ratio_bounds(per[["sum", "n"]].to_numpy(), _ratio, level, resamples, seed)
+        low, high = float(lows[0]), float(highs[0])
     return Intent(mean, low, high, likely, int(total), len(per), bound, level)
 
 
@@ -254,15 +255,14 @@ def loyalty(survey: Survey, groups: Mapping[str, pd.Series] | None = None, *, le
             if (mask := (codes == code) & answered).any():
                 domains.append((column, value, mask))
     extra = intent_per[["sum", "n"]].to_numpy() if intent_per is not None else None
-    results, extra_draws = _domain_nps(per, [mask for _, _, mask in domains], level, resamples, seed, extra)
+    results, extra_bounds = _domain_nps(per, [mask for _, _, mask in domains], level, resamples, seed, extra)
     overall_intent = None
     if intent_per is not None:
         answers = repurchase[1][~np.isnan(repurchase[1])]
         total = float(intent_per["n"].sum())
         low = high = float("nan")
-        if extra_draws is not None and int((intent_per["n"] > 0).sum()) >= 2:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                low, high = _bounds(extra_draws[:, 0] / extra_draws[:, 1], level)
+        if extra_bounds is not None and int((intent_per["n"] > 0).sum()) >= 2:
+            low, high = extra_bounds
         overall_intent = Intent(float(intent_per["sum"].sum()) / total, low, high, float((answers >= bound - 1e-9).mean()),
                                 int(total), int((intent_per["n"] > 0).sum()), bound, level)
     rows = []
@@ -277,38 +277,46 @@ def loyalty(survey: Survey, groups: Mapping[str, pd.Series] | None = None, *, le
 
 
 def _domain_nps(per: pd.DataFrame, masks: list[np.ndarray], level: float, resamples: int, seed,
-                extra: np.ndarray | None = None) -> tuple[list[NPS], np.ndarray | None]:
+                extra: np.ndarray | None = None) -> tuple[list[NPS], tuple[float, float] | None]:
     """NPS of each domain (a subset of the customers of ``per``) with intervals
     from **one** resampling of all the customers: a domain's NPS in a
     resample is computed over the domain's customers drawn in it (the usual
     bootstrap of a domain estimate; its size varies from resample to
     resample), so every group costs one more pair of columns, not another
-    2,000 resamples.  ``extra`` columns (customers × k) ride on the same
-    resamples; their draws come back second (None without resamples)."""
+    2,000 resamples.  From :data:`~csat_xl.statistics.NORMAL_FROM` customers
+    the normal approximation replaces the bootstrap
+    (:func:`csat_xl.statistics.ratio_bounds`).  ``extra`` (customers × 2: the
+    numerator and denominator of one more ratio, e.g. repurchase intent)
+    rides on the same resamples; its bounds come back second (None without
+    ``extra`` or with fewer than 2 customers)."""
     n = per["n"].to_numpy()
     net = (per["promoters"] - per["detractors"]).to_numpy()
     promoters, detractors = per["promoters"].to_numpy(), per["detractors"].to_numpy()
     columns = np.column_stack([np.column_stack([net * m, n * m]) for m in masks] + ([extra] if extra is not None else []))
-    draws = st.bootstrap_sums(columns, resamples, seed) if len(per) >= 2 else None
+    q = 2 * len(masks)
+
+    def measures(sums: np.ndarray) -> np.ndarray:  # every domain's NPS (points), then the extra ratio
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.column_stack([100.0 * sums[:, 0:q:2] / sums[:, 1:q:2], sums[:, q::2] / sums[:, q + 1::2]])
+
+    if len(per) >= 2:
+        lows, highs = st.ratio_bounds(columns, measures, level, resamples, seed)
+    else:
+        lows = highs = np.full(columns.shape[1] // 2, np.nan)
     out = []
     for j, mask in enumerate(masks):
         total = float(n[mask].sum())
         score = 100.0 * float(net[mask].sum()) / total if total else float("nan")
-        low = high = float("nan")
-        if draws is not None and int((mask & (n > 0)).sum()) >= 2:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                low, high = _bounds(100.0 * draws[:, 2 * j] / draws[:, 2 * j + 1], level)
+        defined = int((mask & (n > 0)).sum()) >= 2
+        low, high = (float(lows[j]), float(highs[j])) if defined else (float("nan"), float("nan"))
         p, d = int(promoters[mask].sum()), int(detractors[mask].sum())
         out.append(NPS(score, low, high, p, int(total) - p - d, d, int((mask & (n > 0)).sum()), level))
-    return out, (draws[:, 2 * len(masks):] if draws is not None and extra is not None else None)
+    extra_bounds = (float(lows[-1]), float(highs[-1])) if extra is not None and len(per) >= 2 else None
+    return out, extra_bounds
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-def _bounds(draws: np.ndarray, level: float) -> tuple[float, float]:
-    draws = draws[np.isfinite(draws)]
-    if not draws.size:
-        return float("nan"), float("nan")
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(draws, [tail, 1.0 - tail])
-    return float(low), float(high)
-
+def _ratio(sums: np.ndarray) -> np.ndarray:
+    """Ratios of column pairs (numerator, denominator) of rows of sums."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums[:, 0::2] / sums[:, 1::2]

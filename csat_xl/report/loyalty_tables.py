@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..analyses.drivers import KeyDrivers
 from ..analyses.groups import BLANK_GROUP
 from ..analyses.loyalty import Loyalty
+from ..statistics import NORMAL
 from .captions import caption
 from .model import FORMATS, Block, Column, Field, ReportModel, Table
 from .stats_tables import _num
@@ -50,7 +51,9 @@ def loyalty_fields(result: Loyalty, drivers: KeyDrivers, lang: str) -> dict[str,
         Field("r_squared", c("drivers.r_squared"), _num(drivers.r_squared), "0.000"),
         Field("r_squared_low", c("drivers.r_squared_low"), _num(drivers.r_squared_low), "0.000"),
         Field("r_squared_high", c("drivers.r_squared_high"), _num(drivers.r_squared_high), "0.000"),
-        Field("driver_resamples", c("stats.resamples"), drivers.resamples, FORMATS["count"]),
+        # the normal approximation (many customers) draws no resamples: say which method instead
+        Field("driver_resamples", c("stats.resamples"),
+              c("stats.normal_short") if drivers.method == NORMAL else drivers.resamples, FORMATS["count"]),
     ]
     return {f.key: f for f in fields}
 

@@ -31,6 +31,8 @@ STATS_CAPTIONS: dict[str, dict[str, str]] = {
     # --- fields
     "stats.method": {"zh": "区间方法", "en": "Interval method"},
     "stats.method_value": {"zh": "百分位自助法（按客户重抽样）", "en": "percentile bootstrap (customers resampled)"},
+    "stats.method_normal": {"zh": "正态近似（客户 ≥ 10,000，线性化）", "en": "normal approximation (10,000+ customers)"},
+    "stats.normal_short": {"zh": "正态近似", "en": "normal approx."},
     "stats.level": {"zh": "置信水平", "en": "Confidence level"},
     "stats.resamples": {"zh": "重抽样次数", "en": "Resamples"},
     "stats.seed": {"zh": "随机种子", "en": "Random seed"},

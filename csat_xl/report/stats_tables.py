@@ -78,7 +78,7 @@ def statistics_fields(stats: st.Statistics, lang: str) -> dict[str, Field]:
     sufficient = "unknown" if sample.sufficient is None else ("yes" if sample.sufficient else "no")
     sufficient_style = "text" if sample.sufficient is None else ("attained" if sample.sufficient else "not_attained")
     fields = [
-        Field("method", c("stats.method"), c("stats.method_value")),
+        Field("method", c("stats.method"), c("stats.method_normal" if s.get("method") == st.NORMAL else "stats.method_value")),
         Field("level", c("stats.level"), float(s["level"]), "0%"),
         Field("resamples", c("stats.resamples"), int(s["resamples"]), FORMATS["count"]),
         Field("seed", c("stats.seed"), s["seed"], FORMATS["count"]),
