@@ -168,6 +168,17 @@ def read_branch(path: str | os.PathLike, options: ConsolidateOptions = Consolida
     return outcome
 
 
+def _load_worker_modules() -> None:
+    """Import what :func:`read_branch` needs (the reader, the scoring core,
+    the report model's language check).  Called in this process before the
+    workers are forked, so that they inherit the modules instead of each
+    importing them again (the parent needs most of them for the report
+    anyway), and as the pool initializer of spawned workers."""
+    from . import scoring  # noqa: F401
+    from .io import readers  # noqa: F401
+    from .report import model  # noqa: F401
+
+
 def _pool_context():
     """How worker processes start: ``fork`` on Linux while this process runs no
     other thread (the workers inherit the imported modules: no second start-up
@@ -192,7 +203,10 @@ def read_branches(paths: Sequence[Path], options: ConsolidateOptions = Consolida
             if progress:
                 progress(offset + i + 1, total, outcomes[i])
         return outcomes  # type: ignore[return-value]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
+    context = _pool_context()
+    if context.get_start_method() == "fork":
+        _load_worker_modules()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_worker_modules) as pool:
         futures = {pool.submit(read_branch, path, options): i for i, path in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
             i = futures[future]

@@ -166,6 +166,30 @@ def test_differing_items_exclude_the_branch_naming_both_files(tmp_path):
     assert group.figures.branches == 4
 
 
+def test_a_branch_listing_the_items_in_another_order_adds_up_the_same():
+    """Branch results are per-item arrays in each workbook's own scheme order;
+    the group matches items by name, not by position."""
+    import dataclasses
+
+    from csat_xl.analyses.branches import consolidate
+    from csat_xl.consolidate import ConsolidateOptions, read_branches
+
+    paths = sorted((GROUP / "2026Q2").glob("*.xlsx"))
+    outcomes = read_branches(paths, ConsolidateOptions(jobs=1, resamples=50))
+    as_listed = consolidate(outcomes)
+    last = outcomes[-1].result
+    order = np.arange(len(last.scheme))[::-1]  # the same items, listed the other way round
+    outcomes[-1].result = dataclasses.replace(
+        last, scheme=tuple(last.scheme[i] for i in order), weights=last.weights[order], item_means=last.item_means[order],
+        item_counts=last.item_counts[order], weakness_ranks=last.weakness_ranks[order])
+    reordered = consolidate(outcomes)
+    assert all(o.status == "read" for o in reordered.outcomes)
+    for frame in ("weaknesses", "weights", "heat", "league"):
+        assert getattr(reordered, frame).equals(getattr(as_listed, frame)), frame
+    assert reordered.group_categories == as_listed.group_categories
+    assert not as_listed.weights.empty  # 华南分公司 weighs 品质 higher: the weights table is exercised
+
+
 def test_no_readable_branch_is_exit_2_and_writes_nothing(tmp_path):
     (tmp_path / "a.xlsx").write_text("not a workbook")
     (tmp_path / "b.xlsx").write_bytes(b"")

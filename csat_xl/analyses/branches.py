@@ -85,9 +85,12 @@ class BranchResult:
 
     ``finals`` are the final scores of the scored customers (what ``csat-xl
     score`` prints as ``final``); ``draws`` the branch CSI in each bootstrap
-    resample.  ``items`` has one row per item (scheme order): ``item``,
-    ``category``, ``weight`` (effective), ``mean_blended``, ``n_blended``
-    (customers with a blended score), ``weakness``, ``weakness_rank``.
+    resample.  Per item, in the order of ``scheme``, as plain arrays (cheap
+    to send back from a worker process): ``weights`` (effective),
+    ``item_means`` (mean blended score, NaN when no customer has one),
+    ``item_counts`` (customers with a blended score) and ``weakness_ranks``
+    (1 = improve first, as the item table ranks them; 0 when the item has no
+    score).
     """
 
     name: str
@@ -107,7 +110,10 @@ class BranchResult:
     high: float | None
     grade: str | None
     satisfied: int
-    items: pd.DataFrame
+    weights: np.ndarray
+    item_means: np.ndarray
+    item_counts: np.ndarray
+    weakness_ranks: np.ndarray
     categories: dict[str, float]
     complaint_categories: dict[str, int]
     complaints: int
@@ -133,8 +139,8 @@ class BranchResult:
         return {item: category for category, item in self.scheme}
 
     @property
-    def weights(self) -> dict[str, float]:
-        return dict(zip(self.items["item"], self.items["weight"]))
+    def item_names(self) -> list[str]:
+        return [item for _, item in self.scheme]
 
 
 @dataclass
@@ -184,11 +190,11 @@ def branch_result(scores: Scores, file: str, *, resamples: int = DEFAULT_RESAMPL
         draws = np.full(resamples, finals[0] if finals.size else np.nan)
         low = high = None
     # The item and category tables of the single-workbook report (not the whole
-    # summarize(): its five complaint breakdowns cost half a branch's time).
-    item_frame = item_table(scores)
-    categories = category_table(scores, item_frame)
-    items = item_frame[["item", "category", "weight", "mean_blended", "weakness", "weakness_rank"]].copy()
-    items["n_blended"] = blended_items(scores).notna().sum(axis=0).reindex(items["item"]).to_numpy()
+    # summarize(): its five complaint breakdowns cost half a branch's time),
+    # sent back as arrays in scheme order, not as frames.
+    items = item_table(scores)
+    categories = category_table(scores, items)
+    answered = blended_items(scores).notna()
     complaints = survey.complaints
     # Counted as complaint_tables counts them: a blank category is "—", a complaint is closed unless unhandled.
     by_category = complaints["category"].astype(object).where(complaints["category"].notna(), "—").value_counts(sort=False)
@@ -203,7 +209,10 @@ def branch_result(scores: Scores, file: str, *, resamples: int = DEFAULT_RESAMPL
         customers=int(len(scores.customers)), finals=finals, draws=draws, csi=csi, low=low, high=high,
         grade=settings.grade_key(csi),
         satisfied=int((finals >= settings.satisfied_bound - BOUND_TOLERANCE).sum()),
-        items=items.reset_index(drop=True),
+        weights=items["weight"].to_numpy(dtype=np.float64),
+        item_means=items["mean_blended"].to_numpy(dtype=np.float64),
+        item_counts=answered.sum(axis=0).reindex(items["item"]).to_numpy(dtype=np.int64),
+        weakness_ranks=items["weakness_rank"].fillna(0).to_numpy(dtype=np.int64),
         categories=dict(zip(categories["category"].astype(str), categories["mean_blended"].astype(float))),
         complaint_categories=complaint_categories, complaints=int(len(complaints)), closed=closed,
         findings=[*survey.findings, *scores.findings],
@@ -381,18 +390,41 @@ def _league(branches: Sequence[BranchResult], previous: Mapping[str, BranchResul
     return frame
 
 
+def _by_item(branches: Sequence[BranchResult], reference: BranchResult, values: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(matrix, present)``: the per-item array ``values`` of every branch as
+    rows of a branches × items matrix in the reference's item order (items
+    matched by name), and where the branch has the item at all."""
+    names = reference.item_names
+    template = getattr(reference, values)
+    matrix = np.zeros((len(branches), len(names)), dtype=template.dtype)
+    present = np.ones((len(branches), len(names)), dtype=bool)
+    for row, b in enumerate(branches):
+        if b.scheme == reference.scheme:  # the same items in the same order (the usual case)
+            matrix[row] = getattr(b, values)
+            continue
+        position = {item: i for i, item in enumerate(b.item_names)}
+        for column, item in enumerate(names):
+            if item in position:
+                matrix[row, column] = getattr(b, values)[position[item]]
+            else:
+                present[row, column] = False
+    return matrix, present
+
+
 def _pooled_items(branches: Sequence[BranchResult], reference: BranchResult) -> pd.DataFrame:
     """Per item (reference order): the blended mean over every customer of the group."""
-    items = reference.items[["item", "category", "weight"]].copy()
-    sums = {i: 0.0 for i in items["item"]}
-    counts = {i: 0 for i in items["item"]}
-    for b in branches:
-        for item, mean, n in zip(b.items["item"], b.items["mean_blended"], b.items["n_blended"]):
-            if item in sums and n and not np.isnan(mean):
-                sums[item] += float(mean) * int(n)
-                counts[item] += int(n)
-    items["n_blended"] = [counts[i] for i in items["item"]]
-    items["mean_blended"] = [sums[i] / counts[i] if counts[i] else np.nan for i in items["item"]]
+    means, present = _by_item(branches, reference, "item_means")
+    counts, _ = _by_item(branches, reference, "item_counts")
+    used = present & (counts > 0) & ~np.isnan(means)
+    sums = np.zeros(means.shape[1])
+    for row in range(len(branches)):  # branch by branch, as the sums were always added up
+        sums += np.where(used[row], means[row] * counts[row], 0.0)
+    n = np.where(used, counts, 0).sum(axis=0)
+    items = pd.DataFrame({"item": reference.item_names, "category": [c for c, _ in reference.scheme],
+                          "weight": reference.weights})
+    items["n_blended"] = n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        items["mean_blended"] = np.where(n > 0, sums / np.where(n > 0, n, 1), np.nan)
     items["weakness"] = items["weight"] * (100.0 - items["mean_blended"])
     return items
 
@@ -406,20 +438,26 @@ def _group_categories(items: pd.DataFrame, categories: list[str]) -> dict[str, f
     return out
 
 
-def _weaknesses(branches: Sequence[BranchResult], pooled: pd.DataFrame) -> pd.DataFrame:
+def _weaknesses(branches: Sequence[BranchResult], pooled: pd.DataFrame,
+                reference: BranchResult | None = None) -> pd.DataFrame:
     n = len(branches)
-    rows = []
-    for item, category, mean, weakness in pooled[["item", "category", "mean_blended", "weakness"]].itertuples(index=False):
-        ranks = []
-        for b in branches:
-            hit = b.items.loc[b.items["item"] == item, "weakness_rank"]
-            if len(hit) and pd.notna(hit.iloc[0]):
-                ranks.append(int(hit.iloc[0]))
-        top = sum(r <= TOP_WEAKNESSES for r in ranks)
-        rows.append({"item": item, "category": category, "branches_top": top, "share": top / n if n else None,
-                     "mean_rank": float(np.mean(ranks)) if ranks else None, "mean_blended": None if np.isnan(mean) else float(mean),
-                     "weakness": None if np.isnan(weakness) else float(weakness), "common": bool(n) and top / n > COMMON_SHARE})
-    frame = pd.DataFrame(rows, columns=["item", "category", "branches_top", "share", "mean_rank", "mean_blended", "weakness", "common"])
+    if n:
+        ranks, present = _by_item(branches, reference, "weakness_ranks")
+        ranked = present & (ranks > 0)
+        top = (ranked & (ranks <= TOP_WEAKNESSES)).sum(axis=0)
+        ranked_n = ranked.sum(axis=0)
+        rank_sum = np.where(ranked, ranks, 0).sum(axis=0)
+    else:
+        top = ranked_n = rank_sum = np.zeros(len(pooled), dtype=np.int64)
+    frame = pd.DataFrame({
+        "item": pooled["item"].to_numpy(), "category": pooled["category"].to_numpy(),
+        "branches_top": top.astype(np.int64),
+        "share": [int(t) / n for t in top] if n else [None] * len(pooled),
+        "mean_rank": [float(s) / int(k) if k else None for s, k in zip(rank_sum, ranked_n)],
+        "mean_blended": [None if np.isnan(m) else float(m) for m in pooled["mean_blended"]],
+        "weakness": [None if np.isnan(w) else float(w) for w in pooled["weakness"]],
+        "common": [bool(n) and int(t) / n > COMMON_SHARE for t in top],
+    }, columns=["item", "category", "branches_top", "share", "mean_rank", "mean_blended", "weakness", "common"])
     order = np.lexsort((-frame["weakness"].fillna(-np.inf).to_numpy(), -frame["branches_top"].to_numpy())) if len(frame) else []
     frame = frame.iloc[order].reset_index(drop=True)
     frame.insert(0, "rank", range(1, len(frame) + 1))
@@ -453,15 +491,16 @@ def _complaints_by_branch(branches: Sequence[BranchResult]) -> pd.DataFrame:
 
 def _weights(branches: Sequence[BranchResult], reference: BranchResult) -> pd.DataFrame:
     """Items whose effective weight is not the same in every branch, with each branch's weight."""
+    weights, present = _by_item(branches, reference, "weights")
+    same = present & (np.abs(weights - reference.weights) < 1e-9)
     rows = []
-    for item, category, ref_weight in reference.items[["item", "category", "weight"]].itertuples(index=False):
-        others = {b.name: b.weights.get(item) for b in branches}
-        if all(w is not None and abs(w - ref_weight) < 1e-9 for w in others.values()):
-            continue
-        values = [w for w in others.values() if w is not None]
+    for column in np.flatnonzero(~same.all(axis=0)):
+        (category, item), ref_weight = reference.scheme[column], reference.weights[column]
+        others = [(b.name, weights[row, column]) for row, b in enumerate(branches) if present[row, column]]
+        values = [w for _, w in others]
         rows.append({"category": category, "item": item, "reference": float(ref_weight),
                      "min": float(min(values)), "max": float(max(values)),
-                     "by_branch": "; ".join(f"{name} {round(w, 3):g}" for name, w in others.items() if w is not None)})
+                     "by_branch": "; ".join(f"{name} {round(w, 3):g}" for name, w in others)})
     return pd.DataFrame(rows, columns=["category", "item", "reference", "min", "max", "by_branch"])
 
 
@@ -482,7 +521,7 @@ def consolidate(outcomes: Sequence[FileOutcome], previous: Sequence[FileOutcome]
         pooled = _pooled_items(branches, reference)
         categories = list(dict.fromkeys(c for c, _ in reference.scheme))
         group_categories = _group_categories(pooled, categories)
-        weaknesses = _weaknesses(branches, pooled)
+        weaknesses = _weaknesses(branches, pooled, reference)
         weights = _weights(branches, reference)
     else:
         categories, group_categories = [], {}
