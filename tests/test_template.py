@@ -527,9 +527,11 @@ def test_blank_template_is_valid_input_with_every_default():
         for key in ("questionnaire", "visits", "complaints", "customers", "scheme", "scales", "settings"):
             ws = book[labels.SHEET[key].text(lang)]
             header = [c.value for c in ws[1] if c.value is not None]
-            # the optional loyalty and free-text columns (ANALYSES.md §5) are not in the blank template
-            known = [c.text(lang) for c in labels.COLUMNS[key] if c.key not in ("recommend", "repurchase", "overall", "comments", "notes")]
-            expected = known + list(survey.scheme.items) if key in ("questionnaire", "visits") else known
+            # the optional loyalty and free-text columns (ANALYSES.md §5) come after the items
+            optional = ("recommend", "repurchase", "overall", "comments", "notes")
+            known = [c.text(lang) for c in labels.COLUMNS[key] if c.key not in optional]
+            after = [c.text(lang) for c in labels.COLUMNS[key] if c.key in optional]
+            expected = known + list(survey.scheme.items) + after if key in ("questionnaire", "visits") else known
             assert header == expected, key
         settings_keys = [ws_row[0] for ws_row in book[labels.SHEET["settings"].text(lang)].iter_rows(min_row=2, values_only=True)]
         assert len(settings_keys) == len(labels.SETTINGS) + len(labels.OUTCOMES) + len(labels.GRADES) - 1
@@ -599,3 +601,49 @@ def test_template_converts_to_pdf(soffice, tmp_path):
     path = write_template(tmp_path / "print_en.xlsx", lang="en", customers=10, rows=20)
     pdf = to_pdf(path, tmp_path)
     assert pdf_pages(pdf) >= 5
+
+
+def test_optional_loyalty_and_comment_columns_are_typed_and_read(tmp_path):
+    """Issue 15's optional columns come after the items, with input help, and
+    what is typed there reaches csat-xl (NPS, repurchase, comments, visit notes);
+    the scores do not change."""
+    from csat_xl.analyses.loyalty import loyalty
+    from csat_xl.text import is_blank
+
+    for lang in ("zh", "en"):
+        template = write_template(tmp_path / f"optional_{lang}.xlsx", lang=lang, customers=4, rows=6)
+        book = openpyxl.load_workbook(template)
+        q = book[labels.SHEET["questionnaire"].text(lang)]
+        header = [c.value for c in q[1]]
+        column = {c.key: header.index(c.text(lang)) + 1 for c in labels.COLUMNS["questionnaire"]}
+        assert column["recommend"] == 3 + len(ITEMS_ZH) + 1, "right after the item columns"
+        rules = {str(dv.sqref): dv for dv in q.data_validations.dataValidation}
+        recommend = rules[f"{openpyxl.utils.get_column_letter(column['recommend'])}2:{openpyxl.utils.get_column_letter(column['recommend'])}7"]
+        assert (recommend.type, recommend.formula1, recommend.formula2) == ("decimal", "0", "10") and recommend.prompt
+        assert not q.cell(row=2, column=column["comments"]).protection.locked, "an input cell"
+        book[labels.SHEET["customers"].text(lang)]["A2"] = "C1"
+        book[labels.SHEET["customers"].text(lang)]["A3"] = "C2"
+        rows = [("C1", 10, labels.GRADE["satisfied"].text(lang), 85, "=送货太慢"), ("C1", 9, None, None, None),
+                ("C2", 3, labels.GRADE["dissatisfied"].text(lang), 40, "price")]
+        for r, (cid, rec, rep, overall, comment) in enumerate(rows, start=2):
+            q.cell(row=r, column=1, value=cid)
+            q.cell(row=r, column=4, value=80)
+            for key, value in (("recommend", rec), ("repurchase", rep), ("overall", overall), ("comments", comment)):
+                cell = q.cell(row=r, column=column[key], value=value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # typed as text, as Excel keeps a leading apostrophe
+        v = book[labels.SHEET["visits"].text(lang)]
+        notes = [c.value for c in v[1]].index(labels.COLUMNS["visits"][2].text(lang)) + 1
+        assert notes == 2 + len(ITEMS_ZH) + 1
+        v.cell(row=2, column=1, value="C2")
+        v.cell(row=2, column=notes, value="客户希望缩短交期")
+        filled = tmp_path / f"filled_{lang}.xlsx"
+        book.save(filled)
+        survey = read_survey(filled)
+        comments = [None if is_blank(c) else c for c in survey.questionnaire["comments"]]
+        assert comments == ["=送货太慢", None, "price"], "text that looks like a formula stays text"
+        assert list(survey.visits["notes"]) == ["客户希望缩短交期"]
+        result = loyalty(survey, resamples=10)
+        assert result.nps.promoters == 2 and result.nps.detractors == 1
+        assert result.repurchase is not None
+        assert [r["final"] for r in score(survey).records()] == pytest.approx([80.0, 80.0])

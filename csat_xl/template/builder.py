@@ -54,6 +54,10 @@ from .groups import add_groups
 from .handling import add_handling
 from .texts import CHECKS, HELPER_COLUMNS, HELPER_SHEETS, INSTRUCTIONS, INSTRUCTIONS_SHEET, KPIS, RESULTS_SHEET, SETTING_PROMPTS, say
 
+#: Optional input columns after the item columns (ANALYSES.md §5, issue 15): read by
+#: ``csat-xl`` (NPS, repurchase, key drivers, comments), not used by the template's formulas.
+OPTIONAL_COLUMNS = {"questionnaire": ("recommend", "repurchase", "overall", "comments"), "visits": ("notes",)}
+
 #: Default capacity (CLI.md ``template``; docs/template.md).
 DEFAULT_CUSTOMERS = 200
 DEFAULT_ROWS = 2000
@@ -559,6 +563,8 @@ class Builder:
             scored = key != "complaints"
             if scored:
                 names += plan.items
+            optional = OPTIONAL_COLUMNS.get(key, ())
+            names += [columns[k].text(lang) for k in optional]
             header_row(ws, names)
             last = rows + 1
             self.input_block(ws, 2, last, len(names))
@@ -577,6 +583,7 @@ class Builder:
                                error=say("error_answer", lang), style="warning")
                 if key == "questionnaire":
                     ws.column_dimensions["B"].width = 24
+                self.optional_columns(ws, key, len(fixed) + len(plan.items) + 1, last)
             if key == "visits":
                 validation(ws, "date", f"B2:B{last}", lang, formula1="1", operator="greaterThanOrEqual",
                            prompt=(labels.COLUMNS["visits"][1].text(lang), say("prompt_date", lang)), error=say("error_date", lang))
@@ -592,6 +599,27 @@ class Builder:
                     ws.cell(row=row, column=date).number_format = "yyyy-mm-dd"
                 ws.column_dimensions[col(fixed.index("description") + 1)].width = 40
             finish_input_sheet(ws)
+
+    def optional_columns(self, ws: Worksheet, key: str, first: int, last: int) -> None:
+        """Input help of the optional columns after the items (ANALYSES.md §5): the
+        formulas do not use them; ``csat-xl report`` reads them (NPS, drivers, comments)."""
+        lang = self.lang
+        five_first, five_last = self.scale_rows[1]
+        for offset, name in enumerate(OPTIONAL_COLUMNS.get(key, ())):
+            column = col(first + offset)
+            target = f"{column}2:{column}{last}"
+            label = next(c for c in labels.COLUMNS[key] if c.key == name).text(lang)
+            if name == "recommend":
+                validation(ws, "decimal", target, lang, formula1="0", formula2="10", operator="between",
+                           prompt=(label, say("prompt_recommend", lang)), error=say("error_recommend", lang))
+            elif name in ("repurchase", "overall"):
+                validation(ws, "list", target, lang, formula1=self.ref("scales", f"$B${five_first}:$B${five_last}"),
+                           prompt=(label, say("prompt_five_grade", lang)), error=say("error_answer", lang), style="warning")
+            else:  # free text: comments, visit notes
+                validation(ws, "custom", target, lang, formula1="TRUE", prompt=(label, say("prompt_free_text", lang)))
+                ws.column_dimensions[column].width = 40
+            if name != "comments" and name != "notes":
+                ws.column_dimensions[column].width = max(12.0, ws.column_dimensions[column].width or 0)
 
     # --- helper rows: one per input row ------------------------------------------------------------
     def helper_rows(self) -> None:
