@@ -1,6 +1,7 @@
 """``csat-xl consolidate`` over many branch workbooks against the bare calamine reads (issue 16).
 
     python benchmarks/bench_consolidate.py [--files 200] [--responses 500] [--repeat 3] [--jobs N]
+    python benchmarks/bench_consolidate.py --stages   # CPU per step of one worker's per-file path
     make bench-consolidate
 
 Target (docs/performance.md, Consolidate): 200 branch workbooks of 500
@@ -55,7 +56,7 @@ TARGET = 1.3
 
 
 def branch_folder(files: int, responses: int) -> Path:
-    """``benchmarks/data/group_<files>x<responses>/``: seeded branch workbooks (made once, then reused)."""
+    """``benchmarks/data/consolidated_<files>x<responses>/``: seeded branch workbooks (made once, then reused)."""
     folder = HERE / "data" / f"consolidated_{files}x{responses}"
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(files):
@@ -90,12 +91,63 @@ def write_time(folder: Path, jobs: int) -> float:
     return best
 
 
+def branch_stages(paths: list[Path], passes: int = 2) -> dict[str, float]:
+    """CPU milliseconds per workbook of each step of one worker's per-file path
+    (:func:`csat_xl.consolidate.read_branch`), in this process: the sheets read
+    (``read_tables``: python-calamine plus the reader's checks), the survey
+    built from them, scoring, the branch summary, and the whole
+    ``read_branch`` (the rest: the file hash, the own-output check).  CPU
+    time (``time.process_time``, the reader's check thread included), best of
+    ``passes`` passes.  python-calamine alone is given for comparison."""
+    from python_calamine import CalamineWorkbook
+
+    from csat_xl.analyses.branches import branch_result
+    from csat_xl.consolidate import read_branch
+    from csat_xl.io.readers import file_findings, read_tables
+    from csat_xl.scoring import score
+    from csat_xl.tables import survey_from_tables
+
+    def calamine(path: Path) -> None:
+        book = CalamineWorkbook.from_path(str(path))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    best: dict[str, float] = {}
+    read_branch(paths[0])  # first-call set-up (lazy imports) is not a per-file cost
+    for _ in range(passes):
+        spent = dict.fromkeys(("calamine alone", "read_tables", "survey_from_tables", "score", "branch_result", "read_branch"), 0.0)
+        for path in paths:
+            start = time.process_time()
+            calamine(path)
+            spent["calamine alone"] += time.process_time() - start
+            start = time.process_time()
+            tables = read_tables(path)
+            spent["read_tables"] += time.process_time() - start
+            start = time.process_time()
+            survey = survey_from_tables(tables, source=path.name, whole_workbook=True, file_findings=file_findings(path))
+            spent["survey_from_tables"] += time.process_time() - start
+            start = time.process_time()
+            scores = score(survey)
+            spent["score"] += time.process_time() - start
+            start = time.process_time()
+            branch_result(scores, path.name)
+            spent["branch_result"] += time.process_time() - start
+            start = time.process_time()
+            read_branch(path)
+            spent["read_branch"] += time.process_time() - start
+        for key, seconds in spent.items():
+            best[key] = min(best.get(key, float("inf")), seconds * 1000 / len(paths))
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--responses", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--stages", action="store_true",
+                        help="only the CPU ms per workbook of each step of a worker's per-file path (50 files, in-process)")
     args = parser.parse_args(argv)
     from csat_xl.consolidate import cpu_count
 
@@ -108,6 +160,13 @@ def main(argv: list[str] | None = None) -> int:
         if not (few / p.name).exists():
             os.link(p, few / p.name)
     print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    if args.stages:
+        stages = branch_stages(paths[:50])
+        print(f"CPU ms per workbook, in-process, best of 2 passes over {min(len(paths), 50)} files:")
+        for key, ms in stages.items():
+            print(f"  {key:20s} {ms:6.2f}")
+        print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+        return 0
     print(f"{len(paths)} workbooks × {args.responses} responses, jobs {jobs}")
 
     with tempfile.TemporaryDirectory() as tmp:
