@@ -308,6 +308,13 @@ def resample_counts(n: int, resamples: int, seed: int | np.random.SeedSequence |
 #: Up to this many columns, summing the drawn values directly beats building
 #: count matrices (a gather per column against a bincount plus one matrix product).
 _GATHER_COLUMNS = 2
+#: The drawn values are gathered and summed this many elements at a time.
+#: One gather over a whole chunk of draws needs a second 2 MB array beside the
+#: draws; once a process has freed memory (any pandas work does), the C
+#: allocator returns such arrays to the system after each call and has them
+#: faulted back in on the next: ~1,000 page faults, 2.6 ms instead of 1.2 ms for
+#: 150 units × 2,000 resamples.  Row sums do not depend on the block.
+_GATHER_ELEMENTS = 65_536
 
 
 def bootstrap_sums(values: np.ndarray, resamples: int, seed) -> np.ndarray:
@@ -322,9 +329,17 @@ def bootstrap_sums(values: np.ndarray, resamples: int, seed) -> np.ndarray:
         raise ValueError("bootstrap_sums needs values without NaN (encode missing values as 0 with a 0/1 column)")
     n, m = values.shape
     if m <= _GATHER_COLUMNS:
-        columns = [values[:, j] for j in range(m)]
-        return np.vstack([np.column_stack([c[draws].sum(axis=1) for c in columns])
-                          for draws in resample_indices(n, resamples, seed)])
+        columns = [np.ascontiguousarray(values[:, j]) for j in range(m)]
+        sums = np.empty((resamples, m))
+        step = max(1, _GATHER_ELEMENTS // max(n, 1))
+        done = 0
+        for draws in resample_indices(n, resamples, seed):
+            for start in range(0, len(draws), step):
+                block = draws[start:start + step]
+                for j, column in enumerate(columns):
+                    sums[done + start:done + start + len(block), j] = np.take(column, block).sum(axis=1)
+            done += len(draws)
+        return sums
     return np.vstack([counts @ values for counts in resample_counts(n, resamples, seed)])
 
 

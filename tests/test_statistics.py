@@ -181,6 +181,18 @@ def test_bootstrap_sums_same_draws_either_way():
     assert (many[:, 2] == 300).all()
 
 
+@pytest.mark.parametrize("n, columns, resamples", [(1, 1, 50), (150, 1, 1_100), (997, 2, 1_100), (70_000, 1, 20)])
+def test_bootstrap_sums_gathered_in_blocks_are_each_resamples_sum(n, columns, resamples):
+    """The gather path sums in row blocks (several per chunk of draws; one row
+    per block for a sample larger than a block): every row is still exactly
+    its own resample's sum, as one gather over the whole chunk gives it."""
+    values = np.random.default_rng(n).normal(80, 5, (n, columns))
+    sums = st.bootstrap_sums(values, resamples, seed=5)
+    draws = np.vstack(list(st.resample_indices(n, resamples, 5)))
+    assert sums.shape == (resamples, columns)
+    assert np.array_equal(sums, np.column_stack([values[:, j][draws].sum(axis=1) for j in range(columns)]))
+
+
 def test_bootstrap_reproducible_with_seed():
     values = np.random.default_rng(0).normal(80, 8, 50)
     a = st.bootstrap_mean(values, seed=42, resamples=500)
