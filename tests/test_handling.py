@@ -151,3 +151,17 @@ def test_settings_and_file_read(tmp_path):
     t = complaint_timing(survey)
     assert t.share_within("response") == 0.0  # 6 h and 24 h both exceed 4 h
     assert survey.actions["status"].fillna("").tolist() == ["done", "verified", "in_progress", "not_started", "done", ""]
+
+
+def test_repeats_most_first_then_first_appearance_and_blank_categories_left_out():
+    import pandas as pd
+
+    from csat_xl.analyses.complaint_timing import _repeats
+
+    frame = pd.DataFrame({"customer_id": ["A", "B", "A", "A", "B", "A", "A", "C", "A", "A"],
+                          "category": ["包装", "交付", "交付", None, "交付", "交付", "包装", "包装", "单据", "单据"]})
+    out = _repeats(frame, {"A": "甲"})
+    assert out.fillna("").values.tolist() == [
+        ["A", "甲", 7, "包装 ×2; 交付 ×2; 单据 ×2"], ["B", "", 2, "交付 ×2"]]
+    frame.loc[frame.index[-1], "category"] = "交付"  # 交付 ×3 now leads
+    assert _repeats(frame, {})["repeated_categories"].tolist() == ["交付 ×3; 包装 ×2", "交付 ×2"]
