@@ -600,18 +600,20 @@ def respondent_patterns(k: int, resamples: int, rng: np.random.Generator) -> tup
 def _weighted_quantiles(values: np.ndarray, probability: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
     """Per column of ``values`` (patterns × units) and per ``q`` in ``qs``: the
     smallest value whose cumulative probability reaches ``q`` (inverted-CDF
-    quantile).  One sort serves every ``q``."""
+    quantile).  One sort serves every ``q``; it need not be stable: tied
+    values are one value, whichever of them the cumulative sum crosses ``q`` at."""
     patterns = values.shape[0]
+    rows = values.T  # one row per unit: each sort runs along a row (measured 1.3x faster than down the columns)
     if np.all(probability == probability[0]):
         # Equal probabilities (random draws): a partial sort finds the order statistics.
         ks = [min(patterns - 1, max(0, math.ceil(q * patterns - 1e-9) - 1)) for q in qs]
-        part = np.partition(values, sorted(set(ks)), axis=0)
-        return [part[k] for k in ks]
-    order = np.argsort(values, axis=0, kind="stable")
-    ordered = np.take_along_axis(values, order, axis=0)
-    cumulative = np.cumsum(probability[order], axis=0)
-    columns = np.arange(values.shape[1])
-    return [ordered[np.minimum((cumulative < q - 1e-12).sum(axis=0), patterns - 1), columns] for q in qs]
+        part = np.partition(rows, sorted(set(ks)), axis=1)
+        return [part[:, k] for k in ks]
+    order = np.argsort(rows, axis=1)
+    ordered = np.take_along_axis(rows, order, axis=1)
+    cumulative = np.cumsum(probability[order], axis=1)
+    units = np.arange(rows.shape[0])
+    return [ordered[units, np.minimum((cumulative < q - 1e-12).sum(axis=1), patterns - 1)] for q in qs]
 
 
 def band_flip_risk(scores: Scores, resamples: int = DEFAULT_FLIP_RESAMPLES, seed: int | None = DEFAULT_SEED,
@@ -665,7 +667,6 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_FLIP_RESAMPLES, seed
     for k in np.unique(size[size >= 2]):
         k = int(k)
         members = np.flatnonzero(size == k)
-        group_ids = customers.index[members]
         cube = item_matrix[order[first_row[members][:, None] + np.arange(k)]]  # customers × k × items
         answered = (~np.isnan(cube)).astype(np.float64)
         values = np.where(answered > 0, cube, 0.0)
@@ -676,7 +677,7 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_FLIP_RESAMPLES, seed
         patterns = counts.shape[0]
         # Chunk customers so one patterns × customers × items block stays cache-sized.
         step = max(1, _FLIP_CHUNK_ELEMENTS // (patterns * m))
-        for start in range(0, len(group_ids), step):
+        for start in range(0, len(members), step):
             sl = slice(start, start + step)
             c = values[sl].shape[0]
             # item sums and answer counts of every pattern: one matrix product each
@@ -690,8 +691,9 @@ def band_flip_risk(scores: Scores, resamples: int = DEFAULT_FLIP_RESAMPLES, seed
             differs = settings.grade_indices(f) != grade[sl][None, :]
             flip = probability @ differs
             low, high = _weighted_quantiles(f, probability, (tail, 1.0 - tail))
-            results.extend(zip(group_ids[sl], flip, low, high))
-    risk = pd.DataFrame(results, columns=["customer_id", "flip_probability", "low", "high"]).set_index("customer_id")
+            results.append((members[sl], flip, low, high))
+    where, flip, low, high = (np.concatenate(part) for part in zip(*results))
+    risk = pd.DataFrame({"flip_probability": flip, "low": low, "high": high}, index=customers.index[where])
     # Exact probabilities carry float noise (1e-16); round so a sure grade reads 0.
     risk["flip_probability"] = risk["flip_probability"].round(12)
     out = customers.loc[multi, ["customer_id", "customer_name", "n_respondents", "final", "grade"]]

@@ -718,3 +718,18 @@ def test_band_flip_note_agrees_with_itself():
     assert note([0.0, 0.0, 0.0, 0.0]) == "All 4 customer(s) with several respondents keep their grade in every resample (band-flip probability 0)."
     assert "没有多受访人" not in note([0.0] * 4, "zh") and "4" in note([0.0] * 4, "zh")
     assert note([0.3, 0.0]) == "1 more customer(s) with zero band-flip risk not listed." and note([0.3]) == ""
+
+
+def test_weighted_quantiles_are_the_inverted_cdf_even_with_ties():
+    """band_flip_risk's bounds: the smallest value whose probability of being
+    at or below it reaches q — checked against the definition on patterns
+    with many tied values and unequal (exact-enumeration) probabilities."""
+    rng = np.random.default_rng(11)
+    for k in (2, 3, 4, 5):
+        _, probability = st.respondent_patterns(k, 500, rng)
+        values = rng.integers(60, 66, size=(len(probability), 40)).astype(float)  # few distinct values: ties
+        for q, got in zip((0.025, 0.5, 0.975), st._weighted_quantiles(values, probability, (0.025, 0.5, 0.975))):
+            for j in range(values.shape[1]):
+                candidates = sorted(set(values[:, j]))
+                want = next(v for v in candidates if probability[values[:, j] <= v].sum() >= q - 1e-12)
+                assert got[j] == want, (k, q, j)
