@@ -249,12 +249,17 @@ def _splice_rows(path: Path, book: openpyxl.Workbook, block_xml: dict[str, list[
     parts = {book[title].path.lstrip("/"): blocks for title, blocks in block_xml.items() if title in book.sheetnames}
     spliced = path.with_name(path.name + ".rows")
     try:
-        with zipfile.ZipFile(path) as source, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED) as target:
+        # level 1 for the spliced sheets (rows of numbers compress well anyway); the other parts keep theirs
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
             for info in source.infolist():
                 data = source.read(info.filename)
                 if info.filename in parts:
-                    data = _splice_sheet(data.decode("utf-8"), parts[info.filename]).encode("utf-8")
-                    target.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+                    # written piece by piece: the sheet (tens of MB for 20,000 customers) is never one string
+                    pieces = _splice_sheet(data.decode("utf-8"), parts[info.filename])
+                    large = sum(map(len, pieces)) > 2**29  # UTF-8 may take 4 bytes a character: zip64 before 2 GiB
+                    with target.open(info.filename, "w", force_zip64=large) as stream:
+                        for piece in pieces:
+                            stream.write(piece.encode("utf-8"))
                 else:
                     target.writestr(info, data)
         os.replace(spliced, path)
@@ -262,7 +267,9 @@ def _splice_rows(path: Path, book: openpyxl.Workbook, block_xml: dict[str, list[
         spliced.unlink(missing_ok=True)
 
 
-def _splice_sheet(xml: str, blocks: list[tuple[int, int, int, list[str]]]) -> str:
+def _splice_sheet(xml: str, blocks: list[tuple[int, int, int, list[str]]]) -> list[str]:
+    """The worksheet ``xml`` with the row blocks' rows among its own, in row
+    order, as pieces of text to write one after the other."""
     chunks = sorted(blocks)
     start = xml.find("<sheetData")
     close = xml.find(">", start)
@@ -274,10 +281,11 @@ def _splice_sheet(xml: str, blocks: list[tuple[int, int, int, list[str]]]) -> st
         existing = [(int(m.group(1)), m.group(0)) for m in _ROW.finditer(xml, close + 1, end)]
     rows = existing + [(first, "".join(row_xml)) for first, _last, _col, row_xml in chunks]
     rows.sort(key=lambda r: r[0])
-    body = head + "".join(text for _, text in rows) + tail
     last_row = max([r for r, _ in existing] + [last for _, last, _, _ in chunks])
-    last_col = max([col for _, _, col, _ in chunks] + [_max_col(body)])
-    return _DIMENSION.sub(f'<dimension ref="A1:{get_column_letter(last_col)}{last_row}"/>', body, count=1)
+    # <dimension> comes before <sheetData>: only the head is searched and rewritten
+    last_col = max([col for _, _, col, _ in chunks] + [_max_col(head)])
+    head = _DIMENSION.sub(f'<dimension ref="A1:{get_column_letter(last_col)}{last_row}"/>', head, count=1)
+    return [head, *(text for _, text in rows), tail]
 
 
 def _max_col(xml: str) -> int:
