@@ -153,6 +153,7 @@ def test_method_record(zh_model):
 # --- the rendered workbook --------------------------------------------------------------
 import hashlib  # noqa: E402
 import re  # noqa: E402
+from openpyxl.utils import column_index_from_string  # noqa: E402
 import zipfile  # noqa: E402
 
 import openpyxl  # noqa: E402
@@ -229,6 +230,20 @@ def test_every_sheet_in_both_languages(rendered):
     assert [c.value for c in customers[3]][:3] == ["Rank", "Customer ID", "Customer name"]
     grades = {customers.cell(row=r, column=10).value for r in range(4, customers.max_row + 1)} - {None}
     assert grades and grades <= {g.en for g in labels.GRADES}
+
+
+def test_rows_and_cells_are_stored_once_in_order(rendered):
+    """Excel repairs (or refuses) a sheet whose <row> numbers repeat or go back,
+    or whose cells do so within a row; LibreOffice and openpyxl forgive it, so
+    the stored XML is checked: a merged range in a row block once left an empty
+    duplicate <row> beside the block's own."""
+    for path, _ in rendered.values():
+        for name, xml in _sheet_xml(path).items():
+            rows = [int(r) for r in re.findall(r'<row r="(\d+)"', xml)]
+            assert rows == sorted(set(rows)), (path.name, name, [r for r in rows if rows.count(r) > 1][:5])
+            for row in re.findall(r"<row [^>]*>(.*?)</row>", xml, re.S):
+                columns = [column_index_from_string(c) for c in re.findall(r'<c r="([A-Z]+)\d+"', row)]
+                assert columns == sorted(set(columns)), (path.name, name, columns)
 
 
 def test_cell_values_equal_the_engine(rendered, zh_survey):

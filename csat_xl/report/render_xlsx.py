@@ -73,6 +73,7 @@ import openpyxl
 import sys
 from itertools import islice
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.data_source import NumDataSource, NumRef
@@ -521,10 +522,14 @@ class _Renderer:
         for ref in merged:
             min_col, min_row, max_col, max_row = range_boundaries(ref)
             if min_row == max_row and min_row in blocks:
+                # The block's XML holds these rows' cells: only the ranges are recorded.  merge_cells
+                # would also create openpyxl cells there (and format borders for them, cell by cell),
+                # which openpyxl saved as a second, empty <row> of the same number — Excel repairs that.
+                span = f"{get_column_letter(min_col)}{{0}}:{get_column_letter(max_col)}{{0}}"
                 for out in range(rowmap.start(min_row), rowmap.start(min_row) + rowmap.count(min_row)):
-                    sheet.merge_cells(start_row=out, start_column=min_col, end_row=out, end_column=max_col)
-                    for col in range(min_col + 1, max_col + 1):
-                        sheet._cells.pop((out, col), None)  # the block's XML holds these cells
+                    sheet.merged_cells.add(MergedCellRange(sheet, span.format(out)))
+                    for col in range(min_col, max_col + 1):
+                        sheet._cells.pop((out, col), None)
             else:
                 new_ref = rowmap.range(ref)
                 if new_ref:
