@@ -42,6 +42,7 @@ from csat_xl.report.captions import caption  # noqa: E402
 from csat_xl.report.model import build_report  # noqa: E402
 from csat_xl.report.render_xlsx import GRADE_COLORS  # noqa: E402
 from csat_xl.report.loyalty_tables import DRIVER_KEYS, OVERVIEW_KEYS as LOYALTY_OVERVIEW_KEYS  # noqa: E402
+from csat_xl.report.trend_tables import OVERVIEW_KEYS as CHURN_OVERVIEW_KEYS  # noqa: E402
 from csat_xl.report.stats_tables import SAMPLE_KEYS, SETTINGS_KEYS  # noqa: E402
 
 OUT_DIRS = (ROOT / "templates", ROOT / "csat_xl" / "report" / "templates")
@@ -292,6 +293,20 @@ def voice_overview(s: SheetWriter) -> None:
         s.sheet.merge_cells(start_row=row, start_column=4, end_row=row, end_column=5)
         s.put(row, 6, f"{{{{ loyalty.{key} }}}}", "kpi")
     s.put(10 + len(LOYALTY_OVERVIEW_KEYS), 4, f"{{{{ '' if loyalty_nps else '{caption('section.no_loyalty', s.lang)}' }}}}", "note")
+
+
+def churn_overview(s: SheetWriter) -> None:
+    """Overview, under the loyalty figures: lost customers and the churn rate from the
+    Customers sheet's 状态 / Status column (issue 13, ANALYSES.md §4; no previous period needed)."""
+    row = 11 + len(LOYALTY_OVERVIEW_KEYS)  # below the loyalty note
+    for offset, key in enumerate(CHURN_OVERVIEW_KEYS):
+        r = row + offset
+        s.put(r, 4, s.model.fields["churn_info"][key].label, "label")
+        s.put(r, 5, None, "label")
+        s.sheet.merge_cells(start_row=r, start_column=4, end_row=r, end_column=5)
+        s.put(r, 6, f"{{{{ churn_info.{key} }}}}", "kpi")
+    note = caption("churn.none_short", s.lang)
+    s.put(row + len(CHURN_OVERVIEW_KEYS), 4, f"{{{{ '' if churn_info.customers is not none else '{note}' }}}}", "note")
 
 
 def voice_statistics(s: SheetWriter, row: int) -> None:
@@ -570,6 +585,7 @@ def build(lang: str) -> openpyxl.Workbook:
     s.fields(10, "kpi", ["period", "customers", "scored", "not_surveyed", "not_visited", "csi", "csi_weighted",
                          "satisfaction_rate", "complaints", "closure_rate"])
     voice_overview(s)
+    churn_overview(s)
     loop = s.table(21, "grades", ["grade", "count", "share"], "g", heading=c("block.grades"))
     s.grade_colours(f"A{loop}", f"$A{loop}")
     s.put(loop + 2, 1, "{% chart grades width=17 height=7 %}", "chart")

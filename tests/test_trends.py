@@ -93,3 +93,26 @@ def test_report_trend_sheet_shows_churn_and_trends(samples, tmp_path):
     sheet = openpyxl.load_workbook(out)["Trend"]
     texts = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
     assert {"Churn rate", "Persistent weaknesses (among the three largest in two or more consecutive periods)"} <= texts
+
+
+@pytest.mark.parametrize("has_status", [True, False])
+def test_churn_rate_is_on_the_overview_without_previous_periods(tmp_path, has_status):
+    """ANALYSES.md §4: the churn rate needs only the 状态 column, so a one-period
+    report shows it (Overview); without the column it says why there is none."""
+    sheets = period("2026", {"A": 80, "B": 60, "C": 90, "D": None}, {"B": "流失", "D": " 流失 "})
+    if not has_status:
+        sheets["客户"] = [row[:3] for row in sheets["客户"]]
+    model = build_report(survey_from_tables(tables(sheets)), lang="zh")
+    assert not any(s.key == "trend" for s in model.sheets)
+    overview = openpyxl.load_workbook(render_xlsx(model, tmp_path / "one.xlsx"))["概览"]
+    rows = {row[3].value: row for row in overview.iter_rows(min_col=1, max_col=6) if isinstance(row[3].value, str)}
+    assert {"流失客户", "流失率"} <= set(rows)
+    lost, rate = rows["流失客户"][5], rows["流失率"][5]
+    if has_status:
+        assert (lost.value, rate.value) == (2, pytest.approx(2 / 4)) and rate.number_format == "0.0%"
+        assert "无“状态”列：未计算流失率。" not in rows
+        blocks = [b for s in model.sheets if s.key == "overview" for b in s.blocks if b.key == "churn_info"]
+        assert blocks and blocks[0].keys == ["lost", "rate"], "the in-workbook report shows it too"
+    else:
+        assert lost.value in (None, "") and rate.value in (None, "")
+        assert "无“状态”列：未计算流失率。" in rows

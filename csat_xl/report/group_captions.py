@@ -58,6 +58,7 @@ GROUP_CAPTIONS.update({
     "churn.flagged": {"zh": "此前各期的流失风险客户", "en": "Churn risks in the earlier periods"},
     "churn.flagged_lost": {"zh": "其中已流失", "en": "of whom lost"},
     "churn.hit_rate": {"zh": "规则命中率（此前已预警）", "en": "Rule hit rate (flagged before)"},
+    "churn.none_short": {"zh": "无“状态”列：未计算流失率。", "en": "No Status column: no churn rate."},
     "churn.none": {"zh": "客户表没有“状态”列（在用/流失），未计算流失率。", "en": "The Customers sheet has no Status column (active/lost); no churn rate."},
     "block.churn_rule": {"zh": "流失风险客户（{rule}）", "en": "Churn risks ({rule})"},
 })

@@ -5,7 +5,8 @@ previous periods: category and item means per period with their change,
 persistent weaknesses, a line chart of the category means (one line per
 category), the churn record (``churn_info`` fields: rule, rate, hit rate)
 and a 状态 / Status column on the churn-risk table — all shown on the
-Trend sheet.  Nothing is computed here beyond choosing, ordering, labelling.
+Trend sheet.  The churn rate needs no previous period: lost customers and
+the rate (:data:`OVERVIEW_KEYS`) are also on the Overview.  Nothing is computed here beyond choosing, ordering, labelling.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from ..aggregation import Summary
 from ..analyses.trends import churn_record, customer_status, trends
 from .captions import caption
 from .model import FORMATS, Block, Chart, Column, Field, ReportModel, Series, Table
+
+#: The churn fields shown on the Overview, with or without previous periods (the Trend sheet shows all).
+OVERVIEW_KEYS = ["lost", "rate"]
 
 #: Line colours, cycled (Office palette; readable in print).
 LINE_COLORS = ("4472C4", "ED7D31", "A5A5A5", "FFC000", "5B9BD5", "70AD47", "264478", "9E480E")
@@ -116,6 +120,10 @@ def add_trends(model: ReportModel, summaries: Sequence[Summary], names: Sequence
     """Add the trend tables, chart and churn record (shown on the Trend sheet)."""
     lang = model.lang
     model.fields["churn_info"] = churn_fields(summaries, names, lang)
+    # The churn rate needs no previous period: on the Overview whenever 客户 has a 状态 / Status column.
+    if customer_status(summaries[-1].scores.survey) is not None:
+        for sheet in (s for s in model.sheets if s.key == "overview"):
+            sheet.blocks.append(Block("fields", "churn_info", caption("block.churn_record", lang), OVERVIEW_KEYS))
     # Always known to templates; an empty table draws no chart.
     model.charts["trend_categories"] = SplitLineChart(
         "trend_categories", "split_line", caption("chart.trend_categories", lang), "trend_categories", "period",
