@@ -194,7 +194,8 @@ def test_sample_report_has_nps_drivers_summing_to_r2_and_real_chinese_terms():
     model = build_report(SAMPLE, lang="zh")
     nps = model.fields["loyalty"]
     assert nps["nps_low"].value < nps["nps"].value < nps["nps_high"].value and nps["nps_answers"].value > 40
-    assert [b.key for b in model.sheet("overview").blocks if b.kind == "fields"] == ["kpi", "loyalty", "kpi"]
+    # churn_info: lost customers and churn rate (the sample has a 状态 column; issue 13)
+    assert [b.key for b in model.sheet("overview").blocks if b.kind == "fields"] == ["kpi", "loyalty", "kpi", "churn_info"]
     drivers_rows = model.tables["stats_drivers"].rows
     total = drivers_rows[-1]
     assert total["relative_weight"] == pytest.approx(model.fields["loyalty"]["r_squared"].value)
