@@ -203,25 +203,24 @@ def comment_terms(scores: Scores, top: int = DEFAULT_TOP) -> Comments:
     grade_of = dict(zip(scores.customers["customer_id"], scores.customers["grade"]))
     rows, source_rows = [], []
     for source, ids, texts in _texts(scores):
-        # Each distinct text is segmented once (forms often repeat a phrase).
+        # Each distinct text is segmented once (forms often repeat a phrase), and counted
+        # once per text with its number of comments: work per distinct text, not per comment.
         codes, uniques = pd.factorize(texts)
         per_text = [terms(t, cut) for t in uniques]
+        comments_of = np.bincount(codes, minlength=len(uniques))
         counts: Counter[str] = Counter()
-        users: dict[str, set] = {}
-        first_texts: dict[str, list[int]] = {}
-        for i, code in enumerate(codes):
-            for term in per_text[code]:
-                counts[term] += 1
-                users.setdefault(term, set()).add(ids[i])
-                seen = first_texts.setdefault(term, [])
-                if len(seen) < 8 and code not in seen:
-                    seen.append(code)
+        texts_of: dict[str, list[int]] = {}  # term -> its texts, in order of first appearance (= code order)
+        for code, found in enumerate(per_text):
+            for term in found:
+                counts[term] += int(comments_of[code])
+                texts_of.setdefault(term, []).append(code)
         source_rows.append({"source": source, "comments": len(texts), "customers": len(set(ids)), "terms": len(counts)})
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
         for rank, (term, count) in enumerate(ranked, start=1):
-            mix = Counter(grade_of.get(c) if isinstance(grade_of.get(c), str) else UNGRADED for c in users[term])
+            users = set(ids[np.isin(codes, texts_of[term])])  # only the listed terms need their customers
+            mix = Counter(grade_of.get(c) if isinstance(grade_of.get(c), str) else UNGRADED for c in users)
             examples: list[str] = []
-            for code in first_texts[term]:
+            for code in texts_of[term][:8]:
                 example = _example(uniques[code], term)
                 if example and example not in examples:
                     examples.append(example)
@@ -229,7 +228,7 @@ def comment_terms(scores: Scores, top: int = DEFAULT_TOP) -> Comments:
                     break
             examples += [None] * (EXAMPLES - len(examples))
             rows.append({"source": source, "rank": rank, "term": term, "count": count, "share": count / len(texts),
-                         "customers": len(users[term]), **{g: mix.get(g, 0) for g in (*GRADE_KEYS, UNGRADED)},
+                         "customers": len(users), **{g: mix.get(g, 0) for g in (*GRADE_KEYS, UNGRADED)},
                          "example_1": examples[0], "example_2": examples[1]})
     return Comments(pd.DataFrame(rows, columns=TERM_COLUMNS),
                     pd.DataFrame(source_rows, columns=["source", "comments", "customers", "terms"]),
