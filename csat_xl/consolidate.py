@@ -189,11 +189,23 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
+def _largest_first(paths: Sequence[Path]) -> list[int]:
+    """Indices of ``paths`` by decreasing file size (a missing file counts as empty), ties in order."""
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+    sizes = [size(path) for path in paths]
+    return sorted(range(len(paths)), key=lambda i: -sizes[i])
+
+
 def read_branches(paths: Sequence[Path], options: ConsolidateOptions = ConsolidateOptions(),
                   progress: Progress | None = None, offset: int = 0, total: int | None = None) -> list[FileOutcome]:
     """:func:`read_branch` for every path, in a process pool of ``options.jobs``
-    workers (one per CPU by default; 1: in this process).  Outcomes come back
-    in the order of ``paths``; ``progress`` is called as each file finishes."""
+    workers (one per CPU by default; 1: in this process).  The pool starts the
+    largest files first; outcomes come back in the order of ``paths``;
+    ``progress`` is called as each file finishes."""
     total = len(paths) if total is None else total
     jobs = min(options.jobs or cpu_count(), max(len(paths), 1))
     outcomes: list[FileOutcome | None] = [None] * len(paths)
@@ -207,7 +219,9 @@ def read_branches(paths: Sequence[Path], options: ConsolidateOptions = Consolida
     if context.get_start_method() == "fork":
         _load_worker_modules()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_load_worker_modules) as pool:
-        futures = {pool.submit(read_branch, path, options): i for i, path in enumerate(paths)}
+        # Largest files first: a big branch workbook listed last would otherwise
+        # be read by one worker alone while the others have finished.
+        futures = {pool.submit(read_branch, paths[i], options): i for i in _largest_first(paths)}
         for done, future in enumerate(as_completed(futures), start=1):
             i = futures[future]
             try:

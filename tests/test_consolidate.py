@@ -166,6 +166,18 @@ def test_differing_items_exclude_the_branch_naming_both_files(tmp_path):
     assert group.figures.branches == 4
 
 
+def test_largest_files_are_read_first_and_outcomes_keep_the_input_order(tmp_path):
+    from csat_xl.consolidate import ConsolidateOptions, _largest_first, read_branches
+
+    paths = sorted((GROUP / "2026Q2").glob("*.xlsx"), reverse=True) + [tmp_path / "gone.xlsx"]
+    order = _largest_first(paths)
+    sizes = [paths[i].stat().st_size if paths[i].exists() else 0 for i in order]
+    assert sorted(order) == list(range(len(paths))) and sizes == sorted(sizes, reverse=True) and order[-1] == len(paths) - 1
+    outcomes = read_branches(paths, ConsolidateOptions(jobs=2, resamples=50))
+    assert [o.file for o in outcomes] == [p.name for p in paths]
+    assert [o.status for o in outcomes] == ["read"] * (len(paths) - 1) + ["failed"]
+
+
 def test_a_branch_listing_the_items_in_another_order_adds_up_the_same():
     """Branch results are per-item arrays in each workbook's own scheme order;
     the group matches items by name, not by position."""
