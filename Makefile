@@ -40,4 +40,4 @@ clean:
 
 # The long mutation-fuzz run (docs/reliability.md records its last result); make test runs a bounded one.
 fuzz: $(STAMP)
-	$(BIN)/python tests/fuzz/fuzz.py --cases 2000 --seed 1 --report-every 25 --allow-refusals
+	$(BIN)/python tests/fuzz/fuzz.py --cases 2000 --seed 1 --report-every 25

@@ -13,7 +13,10 @@ checks each worksheet's XML before the engine parses it:
 - no part holds a DTD (``<!DOCTYPE``/``<!ENTITY``): the format never needs one;
 - the cells of a sheet lie within 1,048,576 rows × 16,384 columns and the
   dense grid from A1 to the last cell holds at most 50 million cells;
-- no text run is longer than 32,767 characters (Excel's own cell limit).
+- no text run is longer than 32,767 characters (Excel's own cell limit);
+- every part is well-formed XML (sheets: around their cell data), and no
+  shared-string cell holds an index that is no number — damage one engine
+  would read and the other refuse (csat_xl/io/cells.py has the cell rules).
 
 The same pass collects the cells holding a cached error (``t="e"``) in time
 linear in the sheet: python-calamine reads ``#N/A`` as an empty cell and
@@ -32,9 +35,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from ..findings import CsatError
 from ..text import column_letter
+from .cells import TYPE_NAMES, DamagedCell, first_damaged_cell
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,10 @@ READ_ERRORS: dict[str, dict[str, str]] = {
                      "zh": "不是 Excel 工作簿（.xlsx）——请用 Excel 打开后另存为 .xlsx"},
     "damaged": {"en": "the workbook is damaged ({detail}) — open it in Excel (it offers a repair) and save it again",
                 "zh": "工作簿已损坏（{detail}）——请用 Excel 打开（可自动修复）后重新保存"},
+    "damaged_cell": {"en": "the workbook is damaged: {sheet}!{cell} is a {type} cell holding \"{value}\" — open it in Excel (it offers a repair) and save it again",
+                     "zh": "工作簿已损坏：{sheet}!{cell} 是{type}单元格，却存有“{value}”——请用 Excel 打开（可自动修复）后重新保存"},
+    "malformed": {"en": "the workbook is damaged ({part} is not well-formed XML: {detail}) — open it in Excel (it offers a repair) and save it again",
+                  "zh": "工作簿已损坏（{part} 不是格式正确的 XML：{detail}）——请用 Excel 打开（可自动修复）后重新保存"},
     "part_too_large": {"en": "{part} would inflate to {size} (limit {limit}): a zip bomb or far too much data — split the workbook",
                        "zh": "{part} 解压后达 {size}（上限 {limit}）：压缩炸弹或数据过多——请拆分工作簿"},
     "dtd": {"en": "{part} contains an XML DTD/entity declaration, which workbooks never need (refused for safety) — open it in Excel and save it again",
@@ -106,7 +115,10 @@ class WorkbookReadError(CsatError):
 
     def render(self, lang: str = "en") -> str:
         key = "zh" if lang == "zh" else "en"
-        reason = READ_ERRORS[self.code][key].format(**self.params)
+        params = self.params
+        if "kind" in params:  # a damaged cell's type, in the language
+            params = {**params, "type": TYPE_NAMES.get(params["kind"], {}).get(key, f't="{params["kind"]}"')}
+        reason = READ_ERRORS[self.code][key].format(**params)
         return _CANNOT_READ[key].format(name=self.path, reason=reason)
 
     @property
@@ -115,6 +127,11 @@ class WorkbookReadError(CsatError):
 
     def __reduce__(self):  # picklable across the process pool of consolidate
         return (_read_error, (str(self.path), self.code, self.params))
+
+
+def damaged_cell_error(path: str | os.PathLike, sheet: str, damaged: DamagedCell) -> WorkbookReadError:
+    """The refusal of a workbook for a cell its type does not allow (the same from both engines)."""
+    return WorkbookReadError(path, "damaged_cell", sheet=sheet, cell=damaged.ref or "?", kind=damaged.kind, value=damaged.value[:40])
 
 
 def _read_error(path: str, code: str, params: dict) -> WorkbookReadError:
@@ -209,6 +226,7 @@ class Archive:
     def __init__(self, path: str | os.PathLike, limits: Limits = LIMITS):
         self.path = Path(path)
         self.limits = limits
+        self.shared_strings: str | None = None  #: the shared-strings part, if any
         sniff(self.path)
         try:
             self.zip = zipfile.ZipFile(self.path)
@@ -221,8 +239,10 @@ class Archive:
                 if self._read_by_engines(info) and info.filename not in self.sheets.values():
                     data = self._read(info.filename)
                     self._check_dtd(info.filename, data)
-                    if info.filename.endswith("sharedStrings.xml"):
+                    self._check_well_formed(info.filename, data)
+                    if info.filename.lower().endswith("sharedstrings.xml"):
                         self._check_text_runs(data, None)
+                        self.shared_strings = info.filename
         except BaseException:
             self.zip.close()
             raise
@@ -245,6 +265,9 @@ class Archive:
             if "xl/workbook.bin" in names:
                 raise WorkbookReadError(self.path, "xlsb")
             raise WorkbookReadError(self.path, "not_workbook")
+        for required in _REQUIRED_PARTS:  # openpyxl needs the one, python-calamine the other: refused alike
+            if required not in names:
+                raise WorkbookReadError(self.path, "damaged", detail=f"{required} is missing")
         total = 0
         for info in infos:
             if not self._read_by_engines(info):
@@ -288,6 +311,45 @@ class Archive:
         utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:2] == b"\x00" or data[:1] == b"\x00"
         if (utf16 or (b"!" in data and b"<!" in data)) and any(mark in data for mark in _DTD_MARKS):
             raise WorkbookReadError(self.path, "dtd", part=member)
+
+    def _check_well_formed(self, member: str, data: bytes) -> None:
+        """Refuse a part that is not well-formed XML (after the DTD check: expat expands no entity then).
+
+        openpyxl's XML parsers refuse such a part; python-calamine's tolerant one
+        reads some (an unclosed tag) — refused here, both engines end alike.
+        """
+        problem = _malformed(data)
+        if problem:
+            raise WorkbookReadError(self.path, "malformed", part=member, detail=problem)
+
+    def _check_sheet_frame(self, name: str, data: bytes) -> None:
+        """Well-formedness of a sheet's XML around its cells (``<sheetData>``), at the cost of that frame only.
+
+        The frame (views, columns, merged cells …) is where a tag is left open
+        without python-calamine noticing; inside the cell data python-calamine
+        refuses an unclosed ``<v>`` or ``<c>`` itself.
+        """
+        start = _SHEET_DATA_OPEN.search(data)
+        end = data.rfind(b"sheetData>")
+        close = data.rfind(b"</", 0, end) if start and end > start.end() else -1
+        if close >= 0 and _PREFIX.fullmatch(data, close + 2, end):
+            frame = data[:start.start()] + data[end + len(b"sheetData>"):]
+        else:  # no cell data (<sheetData/>), or <sheetData> never closed: the whole check says where
+            frame = data
+        problem = _malformed(frame)
+        if problem:
+            raise WorkbookReadError(self.path, "malformed", part=self.sheets[name], detail=problem)
+
+    def damaged_cell(self, name: str) -> DamagedCell | None:
+        """The first cell of sheet ``name`` whose value its type does not allow (python-calamine's error path)."""
+        member = self.sheets.get(name)
+        if member is None or member not in self.zip.NameToInfo:
+            return None
+        return self._first_damaged_cell(self._read(member))
+
+    def _first_damaged_cell(self, data: bytes) -> DamagedCell | None:
+        strings = self._read(self.shared_strings) if self.shared_strings else b""
+        return first_damaged_cell(data, strings.count(b"<si>") + strings.count(b"<si ") + strings.count(b"<si/>"))
 
     def _sheet_parts(self) -> dict[str, str]:
         try:
@@ -340,6 +402,12 @@ class Archive:
         if data is None:
             return SheetScan()
         self._check_dtd(self.sheets[name], data)
+        self._check_sheet_frame(name, data)
+        if self.shared_strings and _BAD_SHARED_INDEX.search(data):
+            # python-calamine reads a shared-string index that is no number ("x", "-1") as 0: the first string
+            damaged = self._first_damaged_cell(data)
+            if damaged is not None:
+                raise damaged_cell_error(self.path, name, damaged)
         self._check_text_runs(data, name)
         count, first = _uncached_formulas(data)
         return SheetScan(_error_cells(data), count, first)
@@ -361,6 +429,26 @@ class Archive:
                     if ref:
                         where = f"{sheet}!{ref.group(1).decode()}"
                 raise WorkbookReadError(self.path, "cell_too_long", where=where, chars=chars)
+
+
+#: parts both engines need (openpyxl: the content types, python-calamine: the package relationships)
+_REQUIRED_PARTS = ("[Content_Types].xml", "_rels/.rels")
+_SHEET_DATA_OPEN = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*>")
+_PREFIX = re.compile(rb"(?:\w+:)?")
+#: a shared-string cell whose index is no number (one search, only in workbooks with shared strings)
+_BAD_SHARED_INDEX = re.compile(rb' t="s"[^>]*><(?:\w+:)?v>(?!\d+</)')
+
+
+def _malformed(data: bytes) -> str | None:
+    """Why ``data`` is not well-formed XML (expat: C speed, no tree built), or None."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        if exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING]:
+            return None  # an encoding expat lacks (GBK …): the engines' parsers decide
+        return f"{expat.errors.messages[exc.code]}, line {exc.lineno}, column {exc.offset + 1}"
+    return None
 
 
 #: a text run after a tag that may exceed Excel's cell limit (checked exactly then)

@@ -24,6 +24,7 @@ anything, and never write to the file.
 from __future__ import annotations
 
 import datetime
+import functools
 import gc
 import hashlib
 import os
@@ -36,7 +37,10 @@ from pathlib import Path
 from ..survey import Survey
 from ..tables import Table, inspect_tables, survey_from_tables
 from ..findings import Finding
-from .archive import LIMITS, Archive, Limits, SheetScan, WorkbookReadError
+from ..text import column_letter
+from . import cells
+from .archive import LIMITS, Archive, Limits, SheetScan, WorkbookReadError, damaged_cell_error
+from .cells import DamagedCell
 from .file_checks import file_findings
 
 try:  # optional fast path; absent in Pyodide
@@ -155,6 +159,9 @@ class CalamineReader(Reader):
         except Exception as exc:  # noqa: BLE001 - see _engine_call
             self._checked(name)  # a refusal of the file itself (a DTD …) explains it best
             if "cell error" not in str(exc):
+                damaged = self.archive.damaged_cell(name)  # the cell, as openpyxl names it
+                if damaged is not None:
+                    raise damaged_cell_error(self.path, name, damaged) from exc
                 _engine_call(self.path, lambda: (_ for _ in ()).throw(exc), name)
             # python-calamine knows only the classic error codes (#SPILL!, #CALC! …
             # abort the sheet): this sheet is read by openpyxl, which keeps them as text.
@@ -241,7 +248,10 @@ class OpenpyxlReader(Reader):
         self._checked(name)
 
         def read() -> list[list]:
-            return _placed_rows(self._book[name])
+            try:
+                return _placed_rows(self._book[name])
+            except DamagedCell as damaged:
+                raise damaged_cell_error(self.path, name, damaged) from None
 
         return _engine_call(self.path, read, name)
 
@@ -265,11 +275,9 @@ def _placed_rows(sheet) -> list[list]:
     higher one in the file; python-calamine places cells by their
     references.  Reading openpyxl's cell parser directly gives the same grid.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     placed: dict[int, dict[int, object]] = {}
     with sheet._get_source() as source:
-        parser = WorkSheetParser(source, sheet._shared_strings, data_only=sheet.parent.data_only, epoch=sheet.parent.epoch,
+        parser = _cell_parser()(source, sheet._shared_strings, data_only=sheet.parent.data_only, epoch=sheet.parent.epoch,
                                  date_formats=sheet.parent._date_formats, timedelta_formats=sheet.parent._timedelta_formats)
         for _, cells in parser.parse():
             for cell in cells:
@@ -278,8 +286,9 @@ def _placed_rows(sheet) -> list[list]:
                     value = unescape_ooxml(value)
                 elif type(value) is int:  # python-calamine gives every number as a float: 85 → 85.0 alike
                     value = float(value)
-                elif type(value) is datetime.datetime and value.time() == _MIDNIGHT and value.tzinfo is None:
-                    value = value.date()  # python-calamine gives a date at midnight a date
+                elif type(value) is datetime.datetime and value.time() == _MIDNIGHT and value.tzinfo is None \
+                        and cell["data_type"] != _ISO_DATE:
+                    value = value.date()  # python-calamine gives a date serial at midnight a date (an ISO one stays)
                 placed.setdefault(cell["row"], {})[cell["column"]] = value
     if not placed:
         return []
@@ -290,6 +299,56 @@ def _placed_rows(sheet) -> list[list]:
             line[col - 1] = value
         grid[row - 1] = line
     return grid
+
+
+_ISO_DATE = "iso"  #: data_type of a t="d" cell read by _cell_parser
+
+
+@functools.cache
+def _cell_parser():
+    """openpyxl's cell parser following io/cells.py: a cell whose value does not fit its type
+    is read, or refused, as python-calamine does (openpyxl alone refused nearly all of them)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class CellParser(WorkSheetParser):
+        def parse_cell(self, element):
+            kind = element.get("t")
+            if kind is None or kind in cells.TEXT_TYPES:
+                try:
+                    return super().parse_cell(element)
+                except ValueError:  # number text openpyxl cannot cast: python-calamine reads the text
+                    if not element.get("r"):
+                        self.col_counter -= 1  # counted once already
+                    kind = "text"
+            if kind == "n":
+                try:
+                    return super().parse_cell(element)
+                except ValueError:
+                    kind = "bad number"
+            element.set("t", "str")  # the value as stored, placed (and styled) by openpyxl
+            cell = super().parse_cell(element)
+            raw = cell["value"]
+            if raw is None:
+                return cell
+            try:
+                if kind == "text":
+                    cell["value"] = cells.number_value(raw, explicit=False)
+                    cell["data_type"] = "n" if type(cell["value"]) is float else "s"
+                elif kind == "b":
+                    cell["value"], cell["data_type"] = cells.boolean_value(raw), "b"
+                elif kind == "s":
+                    cell["value"] = self.shared_strings[cells.shared_index(raw, len(self.shared_strings))]
+                elif kind == "d":
+                    cell["value"] = cells.date_value(raw)
+                    cell["data_type"] = "s" if type(cell["value"]) is str else _ISO_DATE
+                else:
+                    raise cells.DamagedCell("", "n" if kind == "bad number" else kind, raw)
+            except cells.DamagedCell as damaged:
+                damaged.ref = element.get("r") or f"{column_letter(cell['column'])}{cell['row']}"
+                raise
+            return cell
+
+    return CellParser
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
