@@ -123,7 +123,12 @@ def to_scores(values: Sequence[Any] | pd.Series | np.ndarray, scale: Scale) -> t
     array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
     if array.size == 0:
         return np.empty(0), np.empty(0, dtype=object)
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    return resolve_codes(*pd.factorize(array, use_na_sentinel=True), scale)
+
+
+def resolve_codes(codes: np.ndarray, uniques: np.ndarray, scale: Scale) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`to_scores` of a factorised column (codes, -1 for None/NaN, and
+    its distinct values): each distinct value is resolved once."""
     resolved = np.empty(len(uniques) + 1, dtype=np.float64)
     problems = np.empty(len(uniques) + 1, dtype=object)
     for i, raw in enumerate(uniques):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -145,5 +146,10 @@ class Scheme:
         ).reset_index()
 
     def scale_of(self, item: str) -> str | None:
-        value = self.table.loc[self.table["item"] == item, "scale"].iloc[0]
-        return value if isinstance(value, str) and value else None
+        return self._scale_by_item[item]
+
+    @cached_property
+    def _scale_by_item(self) -> dict[str, str | None]:
+        """Each item's scale name (None: the five-grade scale), looked up once per scheme."""
+        return {item: value if isinstance(value, str) and value else None
+                for item, value in zip(self.table["item"].tolist(), self.table["scale"].tolist())}

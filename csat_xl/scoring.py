@@ -116,24 +116,41 @@ def _nullable(column: pd.Series) -> pd.Series:
     return pd.Series(out, index=column.index, dtype=object)
 
 
-def _first_text(frame: pd.DataFrame, column: str) -> pd.Series:
+def _first_text(frame: pd.DataFrame, column: str, codes: np.ndarray, n: int) -> np.ndarray:
+    """Per customer code, the first non-blank value of ``column`` in ``frame`` (NaN where none)."""
+    out = np.full(n, np.nan, dtype=object)
     if column not in frame.columns or frame.empty:
-        return pd.Series(dtype=object)
-    values = frame[["customer_id", column]].dropna()
-    values = values[values[column].astype(str).str.strip() != ""]
-    return values.drop_duplicates("customer_id").set_index("customer_id")[column]
+        return out
+    values = frame[column].to_numpy(dtype=object)
+    usable = (codes >= 0) & pd.notna(values)
+    usable[usable] = [str(v).strip() != "" for v in values[usable]]
+    at = np.flatnonzero(usable)
+    first_codes, first = np.unique(codes[at], return_index=True)
+    out[first_codes] = values[at[first]]
+    return out
+
+
+def customer_codes(survey: Survey) -> tuple[pd.Index, dict[str, np.ndarray]]:
+    """Customers of the period — listed, or appearing in any data sheet, in
+    order of first appearance — and each sheet's rows as integer codes into
+    them (-1: no ID).  Every per-customer groupby, count and membership test
+    of :func:`score` runs on these codes, factorised once."""
+    names = ("customers", "questionnaire", "visits", "complaints")
+    parts = [getattr(survey, name)["customer_id"].to_numpy(dtype=object) for name in names]
+    codes, uniques = pd.factorize(np.concatenate(parts), use_na_sentinel=True)
+    bounds = np.cumsum([0, *map(len, parts)])
+    return (pd.Index(uniques, dtype=object, name="customer_id"),
+            {name: codes[a:b] for name, a, b in zip(names, bounds[:-1], bounds[1:])})
 
 
 def customer_universe(survey: Survey) -> pd.Index:
     """Customers of the period: listed, or appearing in any data sheet."""
-    parts = [
-        survey.customers["customer_id"],
-        survey.questionnaire["customer_id"],
-        survey.visits["customer_id"],
-        survey.complaints["customer_id"],
-    ]
-    ids = pd.unique(pd.concat([p.astype(object) for p in parts], ignore_index=True).dropna())
-    return pd.Index(ids, dtype=object, name="customer_id")
+    return customer_codes(survey)[0]
+
+
+def _present(codes: np.ndarray, n: int) -> np.ndarray:
+    """Per customer code, how many rows carry it."""
+    return np.bincount(codes[codes >= 0], minlength=n)
 
 
 def complaint_adjustments(survey: Survey) -> pd.Series:
@@ -152,14 +169,17 @@ def score(survey: Survey) -> Scores:
     settings = survey.settings
     items = survey.scheme.items
     weights = survey.scheme.weights
-    ids = customer_universe(survey)
+    ids, codes = customer_codes(survey)
+    n = len(ids)
+    every = np.arange(n)
 
     q_frame, v_frame, c_frame = survey.questionnaire, survey.visits, survey.complaints
-    q_items = q_frame.groupby("customer_id", sort=False)[items].mean().reindex(ids)
+    q_items = q_frame.groupby(codes["questionnaire"], sort=False)[items].mean().reindex(every).set_axis(ids)
     questionnaire = weighted_mean(q_items.to_numpy(dtype=np.float64), weights)
 
-    v_means = v_frame.groupby("customer_id", sort=False)[items].mean().reindex(ids)
-    visited = ids.isin(v_frame["customer_id"])
+    v_means = v_frame.groupby(codes["visits"], sort=False)[items].mean().reindex(every).set_axis(ids)
+    n_visits = _present(codes["visits"], n)
+    visited = n_visits > 0
     fill = unmentioned_value(survey)
     visit = np.where(visited, visit_estimate(v_means.to_numpy(dtype=np.float64), weights, fill), np.nan)
     v_items = v_means.fillna(fill)[visited]
@@ -167,19 +187,16 @@ def score(survey: Survey) -> Scores:
     preliminary = blend(visit, questionnaire, settings.visit_share)
 
     per_complaint = complaint_adjustments(survey)
-    adjustment = per_complaint.groupby(c_frame["customer_id"], sort=False).sum().reindex(ids, fill_value=0.0)
+    adjustment = per_complaint.groupby(codes["complaints"], sort=False).sum().reindex(every, fill_value=0.0)
     adjustment = adjustment.to_numpy(dtype=np.float64)
     final, clamped = adjust(preliminary, adjustment, settings.clamp)
     grade = settings.grade_keys(final)
 
-    n_resp = q_frame.groupby("customer_id", sort=False).size().reindex(ids, fill_value=0).to_numpy()
-    n_visits = v_frame.groupby("customer_id", sort=False).size().reindex(ids, fill_value=0).to_numpy()
-    n_compl = c_frame.groupby("customer_id", sort=False).size().reindex(ids, fill_value=0).to_numpy()
-    blank_outcome = (
-        c_frame.loc[c_frame["blank_outcome"].astype(bool), "customer_id"] if len(c_frame) else pd.Series(dtype=object)
-    )
-    has_blank_outcome = ids.isin(blank_outcome)
-    listed = ids.isin(survey.customers["customer_id"])
+    n_resp = _present(codes["questionnaire"], n)
+    n_compl = _present(codes["complaints"], n)
+    blank = c_frame["blank_outcome"].astype(bool).to_numpy() if len(c_frame) else np.zeros(0, dtype=bool)
+    has_blank_outcome = _present(codes["complaints"][blank], n) > 0
+    listed = _present(codes["customers"], n) > 0
     no_data = (n_resp == 0) & (n_visits == 0) & (n_compl == 0)
 
     has_q, has_v = ~np.isnan(questionnaire), ~np.isnan(visit)
@@ -193,21 +210,23 @@ def score(survey: Survey) -> Scores:
     }
     flags = _flag_tuples(len(ids), flag_masks)
 
-    names = _first_text(survey.customers, "customer_name")
-    names = names.combine_first(_first_text(q_frame, "customer_name")) if len(names) else _first_text(q_frame, "customer_name")
-    regions = _first_text(survey.customers, "region")
-    weights_c = (
-        survey.customers.drop_duplicates("customer_id").set_index("customer_id")["customer_weight"]
-        if len(survey.customers)
-        else pd.Series(dtype="float64")
-    )
+    names = _first_text(survey.customers, "customer_name", codes["customers"], n)
+    missing_name = pd.isna(names)
+    names[missing_name] = _first_text(q_frame, "customer_name", codes["questionnaire"], n)[missing_name]
+    regions = _first_text(survey.customers, "region", codes["customers"], n)
+    weights_c = np.full(n, np.nan)
+    if len(survey.customers):
+        listed_codes, first = np.unique(codes["customers"], return_index=True)
+        weight_values = pd.to_numeric(survey.customers["customer_weight"], errors="coerce").to_numpy(dtype=np.float64)
+        keep = listed_codes >= 0
+        weights_c[listed_codes[keep]] = weight_values[first[keep]]
 
     customers = pd.DataFrame(
         {
             "customer_id": ids.to_numpy(dtype=object),
-            "customer_name": names.reindex(ids).to_numpy(dtype=object),
-            "region": regions.reindex(ids).to_numpy(dtype=object),
-            "customer_weight": pd.to_numeric(weights_c.reindex(ids), errors="coerce").to_numpy(dtype=np.float64),
+            "customer_name": names,
+            "region": regions,
+            "customer_weight": weights_c,
             "questionnaire": questionnaire,
             "visit": visit,
             "preliminary": preliminary,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import labels
 from .findings import ERROR, INFO, WARNING, Finding, InvalidInputError, errors
-from .scales import NOT_ON_SCALE, Scale, ScaleSet, five_grade, grade_key_of, to_scores
+from .scales import NOT_ON_SCALE, Scale, ScaleSet, five_grade, grade_key_of, resolve_codes
 from .scheme import Scheme, SchemeRow, fmt_number
 from .analyses.loyalty import RECOMMEND_SCALE
 from .settings import Settings
@@ -105,8 +105,39 @@ def _blank_mask(column: pd.Series) -> np.ndarray:
     """True where a cell is empty (None, "", whitespace, NaN); one hash per
     cell, and :func:`is_blank` only once per distinct value."""
     codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-    blank = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
-    return blank[codes]
+    return _per_value(codes, uniques, None, is_blank, True)
+
+
+def _per_value(codes: np.ndarray, uniques: np.ndarray, at: np.ndarray | None, predicate, na: bool,
+               known: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """``predicate`` of the cells ``at`` (all when None) of a factorised column
+    (code -1 = None/NaN, which gives ``na``), called once per distinct value among
+    them; ``known`` = (flags, done) from :func:`_value_flags` keeps answers for the next call."""
+    sub = codes if at is None else codes[at]
+    flags, done = known or _value_flags(len(uniques), na)
+    needed = np.bincount(sub[sub >= 0], minlength=len(uniques)).astype(bool)
+    todo = np.flatnonzero(needed & ~done[:-1])
+    flags[todo] = [predicate(uniques[i]) for i in todo.tolist()]
+    done[todo] = True
+    return flags[sub]
+
+
+def _value_flags(n: int, na: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Answers per distinct value (the last slot answers code -1) and which are known."""
+    done = np.zeros(n + 1, dtype=bool)
+    done[-1] = True
+    return np.full(n + 1, na, dtype=bool), done
+
+
+def _kept_codes(codes: np.ndarray, uniques: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The factorisation of the kept cells, exactly as ``pd.factorize`` would give it
+    (distinct values in order of their first kept appearance)."""
+    sub = codes[keep]
+    known = sub >= 0
+    inner, order = pd.factorize(sub[known])
+    out = np.full(len(sub), -1, dtype=inner.dtype)
+    out[known] = inner
+    return out, uniques[order]
 
 
 @dataclass
@@ -122,6 +153,8 @@ class Sheet:
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: index into ``table.rows`` of each frame row
     rows: np.ndarray = field(default_factory=lambda: np.empty(0, int))
+    #: column → its cells factorised (see :meth:`coded`)
+    _codes: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False, compare=False)
 
     def ref(self, frame_row: int, col: int, header: str | None = None) -> str:
         return self.table.ref(int(self.rows[frame_row]), col, header)
@@ -129,6 +162,15 @@ class Sheet:
     def column(self, key: str) -> pd.Series | None:
         index = self.columns.get(key)
         return None if index is None else self.frame[index]
+
+    def coded(self, col: int) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``col`` of the frame factorised once for every reader of it:
+        (codes, -1 for None/NaN; distinct values in order of appearance).
+        Conversions then run once per distinct value, not per cell."""
+        hit = self._codes.get(col)
+        if hit is None:
+            hit = self._codes[col] = pd.factorize(self.frame[col].to_numpy(dtype=object), use_na_sentinel=True)
+        return hit
 
     @property
     def sheet(self) -> str:
@@ -261,6 +303,20 @@ def _split_rows(sheet: Sheet, rows: list[list[Any]], start: int, findings: list[
     body = [list(r) + [None] * (width - len(r)) for r in rows[start:]] if ragged else rows[start:]
     frame = pd.DataFrame(body, columns=range(width), dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
     used = sheet.data_columns
+    key_col = sheet.columns.get(labels.KEY_COLUMN[sheet.key])
+    # Recognised columns are factorised once, here, for every later reader
+    # (blank and summary checks, IDs, scores, text: Sheet.coded).
+    coded: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    blanks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def blank(col: int, at: np.ndarray) -> np.ndarray:
+        if col in coded or col in used or col == key_col:
+            if col not in coded:
+                coded[col] = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=True)
+                blanks[col] = _value_flags(len(coded[col][1]), True)
+            return _per_value(*coded[col], at, is_blank, True, blanks[col])
+        return _blank_mask(frame[col].iloc[at])
+
     # A row is dropped when every recognised column is blank.  Each column is
     # only checked on the rows still blank so far: the ID column usually
     # settles almost every row, so free-text columns are rarely scanned.
@@ -268,33 +324,38 @@ def _split_rows(sheet: Sheet, rows: list[list[Any]], start: int, findings: list[
     for col in used:
         if not len(candidates):
             break
-        candidates = candidates[_blank_mask(frame[col].iloc[candidates])]
+        candidates = candidates[blank(col, candidates)]
     keep = np.ones(len(frame), dtype=bool)
     keep[candidates] = False
     # Summary rows: the key column's cell, or the row's first non-empty cell,
     # is a summary label.  The first non-empty cell is found column by column
     # over the rows still without one (usually column A settles them all).
-    key_col = sheet.columns.get(labels.KEY_COLUMN[sheet.key])
     label_col = np.full(len(frame), -1)
     pending = np.flatnonzero(keep)
     for col in range(width):
         if not len(pending):
             break
-        filled = ~_blank_mask(frame[col].iloc[pending])
+        filled = ~blank(col, pending)
         label_col[pending[filled]] = col
         pending = pending[~filled]
     for col in {c for c in (key_col,) if c is not None} | set(np.unique(label_col[label_col >= 0]).tolist()):
         at = np.flatnonzero(keep & ((label_col == col) | (col == key_col)))
         if not len(at):
             continue
-        values = frame[col].to_numpy(dtype=object)[at]
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        summary = np.array([is_summary_label(u) for u in uniques] + [False], dtype=bool)[codes]
+        if col in coded:
+            summary = _per_value(*coded[col], at, is_summary_label, False)
+        else:
+            codes, uniques = pd.factorize(frame[col].to_numpy(dtype=object)[at], use_na_sentinel=True)
+            summary = _per_value(codes, uniques, None, is_summary_label, False)
         for i in at[summary]:
             if keep[i]:
                 keep[i] = False
                 findings.append(Finding(INFO, "summary_row", table.name, table.ref(start + i, col), frame.at[i, col]))
-    sheet.frame = frame.loc[keep].reset_index(drop=True)
+    if keep.all():
+        sheet.frame, sheet._codes = frame, coded
+    else:
+        sheet.frame = frame.loc[keep].reset_index(drop=True)
+        sheet._codes = {col: _kept_codes(*pair, keep) for col, pair in coded.items()}
     sheet.rows = np.flatnonzero(keep) + start
     if not used or not len(sheet.frame):
         findings.append(Finding(INFO, "empty_sheet", table.name, None))
@@ -353,19 +414,22 @@ class CustomerRegister:
 def _customer_ids(sheet: Sheet, data_cols: list[int], findings: list[Finding], register: CustomerRegister) -> np.ndarray:
     """Customer IDs as shown; rows with data but no ID are errors, rows of
     customers not on the roster warnings (their ID is None: left out)."""
-    column = sheet.column("customer_id")
-    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-    keys = np.array([customer_key(u) for u in uniques] + [None], dtype=object)
-    ids = register.canonical(keys[codes])
     id_col = sheet.columns["customer_id"]
-    missing = np.flatnonzero(pd.isna(ids))
+    # Every step runs once per distinct ID (one factorisation of the column, Sheet.coded).
+    codes, uniques = sheet.coded(id_col)
+    keys = np.array([customer_key(u) for u in uniques], dtype=object)
+    shown = np.append(register.canonical(keys), None)  # the last slot answers code -1
+    ids = shown[codes]
+    missing = np.flatnonzero(np.array([s is None for s in shown], dtype=bool)[codes])
     if len(missing):
         has_data = np.zeros(len(missing), dtype=bool)
         for col in data_cols:
-            has_data |= ~_blank_mask(sheet.frame[col].iloc[missing])
+            has_data |= ~_per_value(*sheet.coded(col), missing, is_blank, True)
         for i in missing[has_data]:
             findings.append(Finding(ERROR, "missing_customer_id", sheet.sheet, sheet.ref(i, id_col), None))
-    off = register.off_roster(ids)
+    off_roster = np.zeros(len(shown), dtype=bool)
+    off_roster[register.off_roster(shown[:-1])] = True
+    off = np.flatnonzero(off_roster[codes])
     for i in off:
         findings.append(Finding(WARNING, "not_on_roster", sheet.sheet, sheet.ref(i, id_col), ids[i],
                                 {"customers_sheet": register.roster_sheet}))
@@ -387,7 +451,7 @@ def _score_columns(
     out = {}
     for item, col in columns.items():
         scale = scales[item]
-        scores, problems = to_scores(sheet.frame[col], scale)
+        scores, problems = resolve_codes(*sheet.coded(col), scale)
         bad = np.flatnonzero(pd.notna(problems))
         if len(bad):
             header = header_of(item) if header_of else item
@@ -402,11 +466,12 @@ def _score_columns(
 
 
 def _text_column(sheet: Sheet, key: str) -> np.ndarray:
-    column = sheet.column(key)
-    if column is None:
+    col = sheet.columns.get(key)
+    if col is None:
         return np.full(len(sheet.frame), None, dtype=object)
-    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
-    plain = np.array([_plain_text(u) for u in uniques] + [None], dtype=object)
+    codes, uniques = sheet.coded(col)
+    # (the common case inline: non-blank text stays as it is)
+    plain = np.array([u if type(u) is str and u.strip() else _plain_text(u) for u in uniques] + [None], dtype=object)
     return plain[codes]
 
 
@@ -736,7 +801,7 @@ def parse_complaints(sheet: Sheet, settings: Settings, findings: list[Finding],
     other = [v for k, v in sheet.columns.items() if k not in ("customer_id", *labels.SILENT_COLUMNS)]
     ids = _customer_ids(sheet, other, findings, register or CustomerRegister())
     raw = sheet.frame[out_col].to_numpy(dtype=object)
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = sheet.coded(out_col)
     resolved = np.array([None if is_blank(u) else _lookup_label(labels.OUTCOMES, u) for u in uniques] + [None], dtype=object)
     blank_u = np.array([is_blank(u) for u in uniques] + [True], dtype=bool)
     outcome, blank = resolved[codes], blank_u[codes]
@@ -770,14 +835,14 @@ def parse_customers(sheet: Sheet, findings: list[Finding], register: CustomerReg
     weights = np.full(len(ids), np.nan)
     if "customer_weight" in sheet.columns:
         col = sheet.columns["customer_weight"]
-        for i, raw in enumerate(sheet.frame[col].to_numpy(dtype=object)):
-            if is_blank(raw):
-                continue
-            number = as_number(raw, percent=1.0)
-            if number is None or number < 0:
-                findings.append(Finding(ERROR, "bad_customer_weight", sheet.sheet, sheet.ref(i, col), raw))
-            else:
-                weights[i] = number
+        codes, uniques = sheet.coded(col)  # each distinct weight converted once
+        numbers = [None if is_blank(u) else as_number(u, percent=1.0) for u in uniques]
+        bad = np.array([not is_blank(u) and (n is None or n < 0) for u, n in zip(uniques, numbers)] + [False], dtype=bool)
+        value = np.array([np.nan if n is None or n < 0 else n for n in numbers] + [np.nan], dtype=np.float64)
+        weights = value[codes]
+        raw = sheet.frame[col].to_numpy(dtype=object)
+        for i in np.flatnonzero(bad[codes]):
+            findings.append(Finding(ERROR, "bad_customer_weight", sheet.sheet, sheet.ref(i, col), raw[i]))
     out["customer_weight"] = weights
     for key in _record_columns(sheet, ("customer_name", "region", "customer_weight")):
         if key not in out:

@@ -47,6 +47,8 @@ def match_key(text: Any) -> str:
     Whitespace is dropped entirely because users put stray spaces inside
     Chinese labels ("很 满意"); no two labels of any scale differ only by it.
     """
+    if type(text) is str and text.isascii():  # NFKC is the identity on ASCII, casefold is lower
+        return "".join(text.split()).lower()
     return _WHITESPACE.sub("", normalize(str(text)).casefold())
 
 
