@@ -108,7 +108,8 @@ def main() -> None:
         scores = score(survey)
         parts = {
             "NPS + repurchase (overall and per group)": lambda: loyalty.loyalty(survey, customer_groups(scores)),
-            "key drivers with 1,000 resamples": lambda: drivers.key_drivers(scores),
+            # 1,000 resamples below statistics.NORMAL_FROM customers, the normal approximation from there on
+            "key drivers": lambda: drivers.key_drivers(scores),
             "comment terms (3 sources)": lambda: comments.comment_terms(scores),
         }
         for name, run in parts.items():
