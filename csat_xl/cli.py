@@ -144,6 +144,12 @@ def fail_invalid(exc: InvalidInputError, lang: str) -> None:
     raise typer.Exit(2)
 
 
+def fail_unreadable(exc, lang: str) -> None:
+    """A file that is not a readable workbook: one line in the language, exit 2 (CLI.md)."""
+    stderr.print(console_line((visible(exc.render(lang)), "bold red")))
+    raise typer.Exit(exc.exit_code)
+
+
 def run_guarded(action, lang: str):
     """Run ``action`` turning csat-xl's own errors into exit codes and messages."""
     from .io.archive import WorkbookReadError
@@ -153,11 +159,20 @@ def run_guarded(action, lang: str):
     except InvalidInputError as exc:
         fail_invalid(exc, lang)
     except WorkbookReadError as exc:
-        stderr.print(console_line((visible(exc.render(lang)), "bold red")))
-        raise typer.Exit(exc.exit_code)
+        fail_unreadable(exc, lang)
     except CsatError as exc:  # output failures (OutputError), report templates, …: exit 1, one message
         stderr.print(console_line((visible(str(exc)), "bold red")))
         raise typer.Exit(1)
+
+
+def require_inputs(paths, language: str, folders: bool = False) -> None:
+    """Exit 2 with one line (CLI.md: invalid input) when an input path named on the command line is not there,
+    or is a folder where a workbook is expected — before any work or output."""
+    from .io.archive import WorkbookReadError
+
+    for path in paths:
+        if path is not None and not path.is_file() and not (folders and path.is_dir()):
+            fail_unreadable(WorkbookReadError(path, "is_folder" if path.is_dir() else "missing"), language)
 
 
 def _fmt(x, digits: int = 2) -> str:
@@ -292,6 +307,7 @@ def score(
     language = _lang(lang)
     format = _output_format(format, out)
     inputs = [workbook, *([previous] if previous else [])]
+    require_inputs(inputs, language)
     if out is not None:
         run_guarded(lambda: check_target(out, inputs, language), language)
     survey = run_guarded(lambda: read_survey(workbook, engine=engine), language)
@@ -346,6 +362,7 @@ def validate(
 ) -> None:
     """List every finding in WORKBOOK; changes nothing. 校验工作簿并列出所有问题。"""
     language = _lang(lang)
+    require_inputs([workbook], language)
     survey, findings = run_guarded(lambda: inspect_workbook(workbook, engine=engine), language)
     if survey is not None:
         findings = [*findings, *score_survey(survey).findings]
@@ -379,6 +396,7 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
     from .report.model import survey_language
 
     inputs = [*previous, workbook]
+    require_inputs([*inputs, template], language)  # a missing input first (exit 2), then the target (exit 1)
     # the target first: an output that cannot be written fails before the work (exit 1)
     run_guarded(lambda: check_target(out, [*inputs, *([template] if template else [])], language), language)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=stderr,
@@ -475,6 +493,7 @@ def template(
 
     language = _lang(lang)
     target = out or Path(f"survey_template_{language}.xlsx")
+    require_inputs([scheme], language)
     run_guarded(lambda: check_target(target, [scheme] if scheme else [], language), language)  # fail before the work
     run_guarded(lambda: write_template(target, lang=language, scheme_source=scheme, customers=customers, rows=rows), language)
     stdout.print(console_line(t("template_written", language, path=target, customers=customers, rows=rows)))

@@ -81,13 +81,16 @@ def consolidate(
     """One group report over many branch workbooks. 汇总各单位工作簿，生成集团报告。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .cli import run_guarded, stderr, stdout
+    from .cli import require_inputs, run_guarded, stderr, stdout
     from .io.atomic import check_target
     from .untrusted import visible
     from .consolidate import ConsolidateOptions, consolidate_files, cpu_count, discover
     from .report.consolidated import outcome_line, write_group_report
 
     language = lang.value if lang else default_lang()
+    # a path typed on the command line that is not there is a mistake in the command (exit 2), not a failed
+    # branch; files inside the folders keep the failure isolation
+    require_inputs([*inputs, *(previous or [])], language, folders=True)
     target = out or default_group_path(inputs[0])
     files, _ = discover(inputs, exclude=[target])
     before_files, _ = discover(previous or [], exclude=[target])

@@ -66,7 +66,27 @@ def test_validate_and_missing_file(workbook, tmp_path):
     done = run("validate", workbook, "--lang", "zh")
     assert done.returncode == 0 and "购销过程" in done.stdout
     missing = run("score", tmp_path / "none.xlsx")
-    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_missing_or_folder_input_is_invalid_input_exit_2(workbook, tmp_path):
+    # CLI.md: 2 = the input is invalid; a path that is not there is a mistake about the input (click exits 2 too)
+    from typer.testing import CliRunner
+
+    from csat_xl.cli import app
+
+    missing, out = tmp_path / "没有这个文件.xlsx", tmp_path / "out" / "r.xlsx"
+    commands = [["score", missing], ["validate", missing], ["score", tmp_path], ["score", workbook, "--stats", "--previous", missing],
+                ["report", missing, "-o", out], ["report", workbook, "--previous", missing, "-o", out],
+                ["report", workbook, "--template", missing, "-o", out], ["template", "--scheme", missing, "-o", out],
+                ["consolidate", workbook, missing, "-o", out]]
+    for args in commands:
+        for lang, words in (("zh", ("文件不存在", "这是文件夹")), ("en", ("no such file", "this is a folder"))):
+            done = CliRunner().invoke(app, [*map(str, args), "--lang", lang])
+            lines = done.output.strip().splitlines()
+            assert done.exit_code == 2 and len(lines) == 1 and any(w in lines[0] for w in words), (args, lang, done.output)
+            assert str(tmp_path if args[1] == tmp_path else missing) in lines[0], lines
+    assert not out.parent.exists()  # refused before any output (not even its folder)
 
 
 def test_demo_runs():

@@ -167,10 +167,11 @@ def test_sigterm_leaves_no_temporary_file(tmp_path):
 def test_internal_error_is_one_line_unless_debug(tmp_path):
     code = ("import sys; import csat_xl.cli as c; "
             "c.read_survey = lambda *a, **k: 1 / 0; sys.argv = ['csat-xl', 'score', 'x.xlsx'] + sys.argv[1:]; c.main()")
-    plain = subprocess.run([sys.executable, "-c", code, "--lang", "zh"], capture_output=True, text=True)
+    (tmp_path / "x.xlsx").write_bytes(b"")  # there (a missing input is exit 2 before any reading)
+    plain = subprocess.run([sys.executable, "-c", code, "--lang", "zh"], capture_output=True, text=True, cwd=tmp_path)
     assert plain.returncode == 1
     assert plain.stderr.strip().splitlines() == ["内部错误，请报告：ZeroDivisionError: division by zero（加 --debug 重新运行可看到详细信息）"]
-    debug = subprocess.run([sys.executable, "-c", code, "--debug"], capture_output=True, text=True)
+    debug = subprocess.run([sys.executable, "-c", code, "--debug"], capture_output=True, text=True, cwd=tmp_path)
     assert debug.returncode == 1 and "Traceback" in debug.stderr and "internal error, please report" in debug.stderr
 
 

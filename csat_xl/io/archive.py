@@ -60,7 +60,7 @@ LIMITS = Limits()
 # --- messages ------------------------------------------------------------------------
 #: reason and hint of each way a file can be unreadable, in both languages.
 READ_ERRORS: dict[str, dict[str, str]] = {
-    "missing": {"en": "no such file", "zh": "文件不存在"},
+    "missing": {"en": "no such file — check the path and the file name", "zh": "文件不存在——请检查路径和文件名"},
     "is_folder": {"en": "this is a folder, not a workbook", "zh": "这是文件夹，不是工作簿"},
     "empty": {"en": "the file is empty — copy or download it again", "zh": "文件为空——请重新复制或下载"},
     "csv": {"en": "a CSV text file, not a workbook — .csv: open it in Excel and save as .xlsx",
@@ -101,7 +101,7 @@ _CANNOT_READ = {"en": "{name}: cannot read the workbook: {reason}", "zh": "{name
 
 
 class WorkbookReadError(CsatError):
-    """The file is not a readable workbook: invalid input (exit 2), except a missing file (exit 1).
+    """The file is not a readable workbook (or not there): invalid input, exit 2.
 
     ``code`` is a key of :data:`READ_ERRORS`; :meth:`render` gives the one-line
     message with its hint in Chinese or English; ``str()`` is English.
@@ -121,9 +121,8 @@ class WorkbookReadError(CsatError):
         reason = READ_ERRORS[self.code][key].format(**params)
         return _CANNOT_READ[key].format(name=self.path, reason=reason)
 
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.code in ("missing", "is_folder") else 2
+    #: CLI.md: invalid input, a missing file or a folder given as a workbook included (click also exits 2 for bad arguments)
+    exit_code = 2
 
     def __reduce__(self):  # picklable across the process pool of consolidate
         return (_read_error, (str(self.path), self.code, self.params))
