@@ -34,14 +34,18 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..survey import Survey
-from ..tables import Table, inspect_tables, survey_from_tables
+from typing import TYPE_CHECKING
+
 from ..findings import Finding
+from ..grid import Table
 from ..text import column_letter
 from . import cells
 from .archive import LIMITS, Archive, Limits, SheetScan, WorkbookReadError, damaged_cell_error
 from .cells import DamagedCell
 from .file_checks import file_findings
+
+if TYPE_CHECKING:
+    from ..survey import Survey
 
 try:  # optional fast path; absent in Pyodide
     from python_calamine import CalamineWorkbook
@@ -405,6 +409,25 @@ def read_tables(path: str | os.PathLike, engine: str = "auto") -> dict[str, Tabl
         reader.close()
 
 
+def _read_in_background(path: Path, engine: str) -> Future:
+    """:func:`read_tables` in a thread.
+
+    The engine parses with the GIL released, so a caller that has yet to
+    import pandas and the parser (the command line, on its first workbook)
+    does that meanwhile instead of before; the checks and errors are the same.
+    """
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read_tables(path, engine))
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller by future.result()
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="csat-xl-read", daemon=True).start()
+    return future
+
+
 def file_sha256(path: str | os.PathLike) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -421,7 +444,10 @@ def _with_meta(survey: Survey | None, path: Path) -> None:
 def inspect_workbook(path: str | os.PathLike, engine: str = "auto") -> tuple[Survey | None, list[Finding]]:
     """Read and check a workbook: ``(survey or None on errors, all findings)``."""
     path = Path(path)
-    survey, findings = inspect_tables(read_tables(path, engine), source=path.name, whole_workbook=True, file_findings=file_findings(path))
+    tables = _read_in_background(path, engine)
+    from ..tables import inspect_tables  # imported while the workbook is read
+
+    survey, findings = inspect_tables(tables.result(), source=path.name, whole_workbook=True, file_findings=file_findings(path))
     _with_meta(survey, path)
     return survey, findings
 
@@ -429,7 +455,10 @@ def inspect_workbook(path: str | os.PathLike, engine: str = "auto") -> tuple[Sur
 def read_survey(path: str | os.PathLike, engine: str = "auto") -> Survey:
     """Read a survey workbook; raises :class:`~csat_xl.findings.InvalidInputError` listing all errors."""
     path = Path(path)
-    survey = survey_from_tables(read_tables(path, engine), source=path.name, whole_workbook=True, file_findings=file_findings(path))
+    tables = _read_in_background(path, engine)
+    from ..tables import survey_from_tables  # imported while the workbook is read
+
+    survey = survey_from_tables(tables.result(), source=path.name, whole_workbook=True, file_findings=file_findings(path))
     _with_meta(survey, path)
     return survey
 
