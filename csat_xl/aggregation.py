@@ -86,15 +86,35 @@ def item_table(scores: Scores) -> pd.DataFrame:
     survey = scores.survey
     table = survey.scheme.table[["item", "category", "item_weight", "category_weight", "weight"]].copy()
     q = scores.questionnaire_items
-    v = scores.visit_items.reindex(q.index)
-    blended = blend(v.to_numpy(dtype=np.float64), q.to_numpy(dtype=np.float64), survey.settings.visit_share)
     table["mean_questionnaire"] = q.mean(axis=0).reindex(table["item"]).to_numpy()
     table["answers"] = q.notna().sum(axis=0).reindex(table["item"]).to_numpy()
     table["mean_visit"] = scores.visit_items.mean(axis=0).reindex(table["item"]).to_numpy() if len(scores.visit_items) else np.nan
-    table["mean_blended"] = np.nanmean(np.where(np.isnan(blended), np.nan, blended), axis=0) if len(blended) and not np.isnan(blended).all() else np.nan
-    table["weakness"] = table["weight"] * (100.0 - table["mean_blended"])
-    table["weakness_rank"] = table["weakness"].rank(ascending=False, method="min").astype("Int64")
+    table["mean_blended"] = blended_item_means(scores)[0]
+    table["weakness"], table["weakness_rank"] = weaknesses(table["weight"].to_numpy(dtype=np.float64), table["mean_blended"].to_numpy())
     return table
+
+
+def blended_item_means(scores: Scores) -> tuple[np.ndarray, np.ndarray]:
+    """Per item (scheme order): the mean blended score over the customers who
+    have one (NaN: nobody) and the number of those customers.  A customer's
+    blended item score applies the method's blend (P) to the item's
+    questionnaire mean and visit grade."""
+    q = scores.questionnaire_items
+    v = scores.visit_items.reindex(q.index)
+    blended = blend(v.to_numpy(dtype=np.float64), q.to_numpy(dtype=np.float64), scores.survey.settings.visit_share)
+    scored = ~np.isnan(blended)
+    if scored.any():
+        means = np.nanmean(np.where(scored, blended, np.nan), axis=0)
+    else:
+        means = np.full(blended.shape[1], np.nan)
+    return means, scored.sum(axis=0)
+
+
+def weaknesses(weight: np.ndarray, mean_blended: np.ndarray) -> tuple[np.ndarray, pd.arrays.IntegerArray]:
+    """Per item: weakness = effective weight × (100 − mean blended score) and
+    its rank (1 = improve first; ties share the best rank; NA without a score)."""
+    weakness = weight * (100.0 - mean_blended)
+    return weakness, pd.Series(weakness).rank(ascending=False, method="min").astype("Int64").array
 
 
 def category_table(scores: Scores, items: pd.DataFrame) -> pd.DataFrame:
@@ -106,15 +126,21 @@ def category_table(scores: Scores, items: pd.DataFrame) -> pd.DataFrame:
     codes = pd.Index(out["category"]).get_indexer(items["category"])
     weight = items["weight"].to_numpy(dtype=np.float64)
     for column in ("mean_questionnaire", "mean_visit", "mean_blended"):
-        values = items[column].to_numpy(dtype=np.float64)
-        ok = ~np.isnan(values) & (codes >= 0)
-        n = len(out)
-        total = np.bincount(codes[ok], weights=values[ok] * weight[ok], minlength=n)
-        weights = np.bincount(codes[ok], weights=weight[ok], minlength=n)
-        answered = np.bincount(codes[ok], minlength=n) > 0
-        out[column] = np.where(answered, total / np.where(answered, weights, 1.0), np.nan)
+        out[column] = category_means(codes, weight, items[column].to_numpy(dtype=np.float64), len(out))
     out["weakness"] = items.groupby("category", sort=False)["weakness"].sum().reindex(out["category"]).to_numpy()
     return out
+
+
+def category_means(codes: np.ndarray, weight: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per category (item ``codes`` 0 … n−1; −1: none): the item ``values``
+    averaged with the items' effective ``weight`` over the items that have a
+    value; NaN for a category with none (the category means of
+    :func:`category_table`, also a consolidate branch's)."""
+    ok = ~np.isnan(values) & (codes >= 0)
+    total = np.bincount(codes[ok], weights=values[ok] * weight[ok], minlength=n)
+    weights = np.bincount(codes[ok], weights=weight[ok], minlength=n)
+    answered = np.bincount(codes[ok], minlength=n) > 0
+    return np.where(answered, total / np.where(answered, weights, 1.0), np.nan)
 
 
 def complaint_tables(scores: Scores) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, float | None]:
