@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..aggregation import category_table, item_table
+from ..aggregation import blended_item_means, category_means, weaknesses
 from ..findings import ERROR, MESSAGES, WARNING, Finding
 from ..scoring import Scores
 from ..settings import BOUND_TOLERANCE, Settings
-from ..statistics import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, blended_items, bootstrap_sums
+from ..statistics import DEFAULT_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap_sums
 
 #: An item among a branch's this-many largest weaknesses (服务短板) counts as
 #: a weakness of that branch.
@@ -189,12 +189,16 @@ def branch_result(scores: Scores, file: str, *, resamples: int = DEFAULT_RESAMPL
     else:
         draws = np.full(resamples, finals[0] if finals.size else np.nan)
         low = high = None
-    # The item and category tables of the single-workbook report (not the whole
-    # summarize(): its five complaint breakdowns cost half a branch's time),
-    # sent back as arrays in scheme order, not as frames.
-    items = item_table(scores)
-    categories = category_table(scores, items)
-    answered = blended_items(scores).notna()
+    # What the group needs of the item and category tables of the single-workbook
+    # report (by the same functions), as arrays in scheme order: blended means,
+    # weakness ranks, category means (not the whole summarize(): its five
+    # complaint breakdowns cost half a branch's time).
+    scheme_table = survey.scheme.table
+    weights = scheme_table["weight"].to_numpy(dtype=np.float64)
+    item_means, item_counts = blended_item_means(scores)
+    _, ranks = weaknesses(weights, item_means)
+    categories = pd.Index(pd.unique(scheme_table["category"].dropna()))
+    category_mean = category_means(categories.get_indexer(scheme_table["category"]), weights, item_means, len(categories))
     complaints = survey.complaints
     # Counted as complaint_tables counts them: a blank category is "—", a complaint is closed unless unhandled.
     by_category = complaints["category"].astype(object).where(complaints["category"].notna(), "—").value_counts(sort=False)
@@ -204,16 +208,14 @@ def branch_result(scores: Scores, file: str, *, resamples: int = DEFAULT_RESAMPL
     return BranchResult(
         name=name, file=file, named_by=named_by, sha256=survey.meta.get("sha256"), period=settings.period,
         unit_weight=float(settings.unit_weight),
-        scheme=tuple(zip(survey.scheme.table["category"].astype(str), survey.scheme.table["item"].astype(str))),
+        scheme=tuple(zip(scheme_table["category"].astype(str), scheme_table["item"].astype(str))),
         grade_bounds=dict(settings.grade_bounds), satisfied_bound=settings.satisfied_bound,
         customers=int(len(scores.customers)), finals=finals, draws=draws, csi=csi, low=low, high=high,
         grade=settings.grade_key(csi),
         satisfied=int((finals >= settings.satisfied_bound - BOUND_TOLERANCE).sum()),
-        weights=items["weight"].to_numpy(dtype=np.float64),
-        item_means=items["mean_blended"].to_numpy(dtype=np.float64),
-        item_counts=answered.sum(axis=0).reindex(items["item"]).to_numpy(dtype=np.int64),
-        weakness_ranks=items["weakness_rank"].fillna(0).to_numpy(dtype=np.int64),
-        categories=dict(zip(categories["category"].astype(str), categories["mean_blended"].astype(float))),
+        weights=weights, item_means=item_means, item_counts=item_counts.astype(np.int64),
+        weakness_ranks=ranks.fillna(0).to_numpy(dtype=np.int64),
+        categories=dict(zip(categories.astype(str), category_mean)),
         complaint_categories=complaint_categories, complaints=int(len(complaints)), closed=closed,
         findings=[*survey.findings, *scores.findings],
     )
