@@ -427,7 +427,7 @@ def _pooled_items(branches: Sequence[BranchResult], reference: BranchResult) -> 
     items["n_blended"] = n
     with np.errstate(invalid="ignore", divide="ignore"):
         items["mean_blended"] = np.where(n > 0, sums / np.where(n > 0, n, 1), np.nan)
-    items["weakness"] = items["weight"] * (100.0 - items["mean_blended"])
+    items["weakness"] = weaknesses(items["weight"].to_numpy(dtype=np.float64), items["mean_blended"].to_numpy())[0]
     return items
 
 
