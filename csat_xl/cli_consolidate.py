@@ -29,6 +29,7 @@ from .i18n import UI, default_lang, t
 CONSOLIDATE_UI: dict[str, dict[str, str]] = {
     "group_reading": {"en": "Reading {n} workbook(s) with {jobs} worker(s)", "zh": "读取 {n} 个工作簿（{jobs} 个进程）"},
     "group_file": {"en": "[{done}/{total}] {line}", "zh": "[{done}/{total}] {line}"},
+    "group_previous_file": {"en": "(previous period) {line}", "zh": "（上期）{line}"},
     "group_written": {"en": "Group report written: {path}", "zh": "集团汇总报告已写入：{path}"},
     "group_summary": {
         "en": "{branches} branch(es) included, {customers} customers scored; group CSI {csi} (all customers), {csi_b} (branch-weighted)",
@@ -105,13 +106,18 @@ def consolidate(
                         console=stderr, transient=True, disable=not stderr.is_terminal, auto_refresh=False)
     task = progress.add_task("", total=n)
 
+    # files are read largest first, this and the previous period mixed: say which period a line is about
+    earlier = {str(p) for p in before_files}
+
     def step(done: int, total: int, outcome) -> None:
         if stderr.is_terminal:
             progress.update(task, completed=done, description=outcome.file)
             progress.refresh()
         else:
-            stderr.print(visible(t("group_file", language, done=done, total=total, line=outcome_line(outcome, language))),
-                         highlight=False, markup=False)
+            line = outcome_line(outcome, language)
+            if outcome.path in earlier:
+                line = t("group_previous_file", language, line=line)
+            stderr.print(visible(t("group_file", language, done=done, total=total, line=line)), highlight=False, markup=False)
 
     progress.start()
     try:

@@ -70,6 +70,9 @@ def group_report(tmp_path_factory):
 def test_group_csi_is_the_mean_of_every_branch_customers_final(group_report):
     out, done = group_report
     assert done.returncode == 0, done.stderr
+    # one line per file (not a terminal), the previous period's files marked as such
+    lines = [line for line in done.stderr.splitlines() if line.startswith("[")]
+    assert len(lines) == 10 and sum("（上期）" in line for line in lines) == 5, done.stderr
     files = sorted((GROUP / "2026Q2").glob("*.xlsx"))
     assert len(files) == 5
     per_branch = {f.stem: finals_by_score(f) for f in files}
