@@ -64,6 +64,8 @@ READ_AS = [  # (cell XML, what both engines give)
     ('<c r="P2" t="b"><v>0</v></c>', "False"),
     ('<c r="Q2" t="s"><v>2</v></c>', "'c'"),
     ('<c r="R2" t="n"><v>7</v></c>', "7.0"),
+    ('<c r="S2"><v>４０</v></c>', "'４０'"),  # full-width digits: text (Python's float() would take them)
+    ('<c r="T2"><v>_x001B_x</v></c>', "'_x001B_x'"),  # escapes belong to strings, not to a number's text
 ]
 
 

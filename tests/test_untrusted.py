@@ -146,3 +146,24 @@ def test_helpers():
     assert csv_text("\r=1+1") == "'\\x0d=1+1" and csv_text("a\x1bb") == "a\\x1bb"
     assert csv_text(-5.0) == -5.0 and csv_text("C001") == "C001" and csv_text("") == ""
     assert strict_json({"a": float("-inf"), "b": [float("nan"), 1.5]}) == '{"a": null, "b": [null, 1.5]}'
+
+
+def test_both_engines_decode_inline_string_escapes_alike(hostile_workbook, tmp_path):
+    """Programs write inline strings (``t="inlineStr"``); their ``_xHHHH_`` escapes
+    mean the same as in shared strings (python-calamine decodes only the latter)."""
+    from hostile import edit_sheet, set_cell_xml, text_cell
+
+    from csat_xl.io.readers import read_tables
+
+    typed = {"B2": "_x001B_]0;x_x000D_y", "B3": "_x005F_x000D_ stays", "B4": "plain _x text"}
+    wanted = {"B2": "\x1b]0;x\ry", "B3": "_x000D_ stays", "B4": "plain _x text"}
+
+    def edit(xml: str) -> str:
+        for ref, text in typed.items():
+            xml = set_cell_xml(xml, ref, text_cell(ref, text))
+        return xml
+
+    inline = edit_sheet(hostile_workbook, tmp_path / "inline.xlsx", "问卷", edit)
+    for engine in ("calamine", "openpyxl"):
+        rows = read_tables(inline, engine=engine)["问卷"].rows
+        assert [rows[r][1] for r in (1, 2, 3)] == list(wanted.values()), engine

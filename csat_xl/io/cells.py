@@ -34,13 +34,13 @@ import datetime
 import re
 
 #: a number as python-calamine parses it (Rust's f64 grammar): no spaces, no "_", ASCII digits
-_NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)", re.I)
+_NUMBER = re.compile(r"[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)", re.I | re.ASCII)
 _BOOLEANS = {"0": False, "1": True, "false": False, "true": True}
-_INDEX = re.compile(r"\d+")
+_INDEX = re.compile(r"\d+", re.ASCII)
 #: ISO 8601 as python-calamine (chrono) reads a t="d" value: "T" → date-time, ":" → time, else date
-_DATETIME = re.compile(r"\s*[+-]?(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?\s*")
-_TIME = re.compile(r"\s*(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?\s*")
-_DATE = re.compile(r"\s*[+-]?(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+_DATETIME = re.compile(r"\s*[+-]?(\d{4})-(\d{1,2})-(\d{1,2})T(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d+))?\s*", re.ASCII)
+_TIME = re.compile(r"\s*(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?\s*", re.ASCII)
+_DATE = re.compile(r"\s*[+-]?(\d{4})-(\d{1,2})-(\d{1,2})\s*", re.ASCII)
 #: types whose value is read as stored
 TEXT_TYPES = ("str", "inlineStr", "e")
 

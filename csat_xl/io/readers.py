@@ -286,7 +286,7 @@ def _placed_rows(sheet) -> list[list]:
         for _, cells in parser.parse():
             for cell in cells:
                 value = cell["value"]
-                if type(value) is str and "_x" in value:
+                if type(value) is str and "_x" in value and cell["data_type"] != _STORED_TEXT:
                     value = unescape_ooxml(value)
                 elif type(value) is int:  # python-calamine gives every number as a float: 85 → 85.0 alike
                     value = float(value)
@@ -306,6 +306,9 @@ def _placed_rows(sheet) -> list[list]:
 
 
 _ISO_DATE = "iso"  #: data_type of a t="d" cell read by _cell_parser
+#: data_type of text stored in a number cell (``<c><v>abc</v></c>``): taken as typed,
+#: ``_xHHHH_`` and all, as python-calamine does (the escapes belong to strings only)
+_STORED_TEXT = "stored text"
 
 
 @functools.cache
@@ -313,11 +316,16 @@ def _cell_parser():
     """openpyxl's cell parser following io/cells.py: a cell whose value does not fit its type
     is read, or refused, as python-calamine does (openpyxl alone refused nearly all of them)."""
     from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    value_tag = f"{{{SHEET_MAIN_NS}}}v"
 
     class CellParser(WorkSheetParser):
         def parse_cell(self, element):
             kind = element.get("t")
-            if kind is None or kind in cells.TEXT_TYPES:
+            if kind is None and not (element.findtext(value_tag) or "").isascii():
+                kind = "text"  # "４０": Python's float() takes any script's digits, python-calamine ASCII only
+            elif kind is None or kind in cells.TEXT_TYPES:
                 try:
                     return super().parse_cell(element)
                 except ValueError:  # number text openpyxl cannot cast: python-calamine reads the text
@@ -337,7 +345,7 @@ def _cell_parser():
             try:
                 if kind == "text":
                     cell["value"] = cells.number_value(raw, explicit=False)
-                    cell["data_type"] = "n" if type(cell["value"]) is float else "s"
+                    cell["data_type"] = "n" if type(cell["value"]) is float else _STORED_TEXT
                 elif kind == "b":
                     cell["value"], cell["data_type"] = cells.boolean_value(raw), "b"
                 elif kind == "s":

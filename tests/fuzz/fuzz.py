@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import random
 import re
 import signal
@@ -253,6 +254,52 @@ def outcome(path: Path, engine: str) -> tuple[str, object, object]:
         return "invalid", sorted((f.code, f.cell or "") for f in exc.findings if f.is_error), None
 
 
+def _cell_key(value):
+    """A cell as compared across engines: blank alike, NaN equal to NaN, -0.0 equal to 0.0."""
+    if value is None or value == "":
+        return None
+    if type(value) is float:
+        return "nan" if math.isnan(value) else value + 0.0
+    return value
+
+
+def grid_of(path: Path, engine: str) -> dict[str, list[list]] | None:
+    """Every sheet's cells as ``engine`` reads them (trailing blanks dropped); None when it refuses."""
+    from csat_xl.io.readers import WorkbookReadError, read_tables
+
+    try:
+        tables = read_tables(path, engine)
+    except WorkbookReadError:
+        return None
+    grids = {}
+    for name, table in tables.items():
+        rows = [[_cell_key(v) for v in row] for row in table.rows]
+        for row in rows:
+            while row and row[-1] is None:
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        grids[name] = rows
+    return grids
+
+
+def first_different_cell(a: dict, b: dict) -> str | None:
+    """Where two engines' grids first differ (sheet!R1C1 and both values), or None."""
+    if list(a) != list(b):
+        return f"sheets {list(a)} / {list(b)}"
+    for name in a:
+        rows_a, rows_b = a[name], b[name]
+        for r in range(max(len(rows_a), len(rows_b))):
+            row_a = rows_a[r] if r < len(rows_a) else []
+            row_b = rows_b[r] if r < len(rows_b) else []
+            for c in range(max(len(row_a), len(row_b))):
+                va = row_a[c] if c < len(row_a) else None
+                vb = row_b[c] if c < len(row_b) else None
+                if va != vb or type(va) is not type(vb):
+                    return f"{name}!R{r + 1}C{c + 1}: {va!r} / {vb!r}"[:300]
+    return None
+
+
 def report_of(survey) -> None:
     from csat_xl.report import build_report
     from csat_xl.report.render_xlsx import render_workbook
@@ -298,6 +345,13 @@ def run(cases: int | None, seconds: float | None, seed: int, report_every: int, 
                     counts[kind] += 1
                     problems.append({"case": case_seed, "kind": f"disagreement:{kind}", "mutations": applied,
                                      "calamine": repr(a[:2])[:800], "openpyxl": repr(b[:2])[:800]})
+                elif (grids := (grid_of(path, "calamine"), grid_of(path, "openpyxl")))[0] is not None \
+                        and grids[1] is not None and (where := first_different_cell(*grids)):
+                    # the same scores and findings, yet a cell read differently (a value no check looks at)
+                    counts["disagreement"] += 1
+                    counts["different_cells"] += 1
+                    problems.append({"case": case_seed, "kind": "disagreement:different_cells", "mutations": applied,
+                                     "cell": where})
                 elif a[0] == "ok":
                     counts["ok"] += 1
                     if report_every and counts["ok"] % report_every == 1:  # the first readable case, then every Nth
@@ -320,7 +374,7 @@ def run(cases: int | None, seconds: float | None, seed: int, report_every: int, 
     summary = {"cases": n, "seed": seed, "seconds": round(time.monotonic() - start, 1), "ok": counts["ok"],
                "clean_errors": counts["clean_error"], "unexpected_exceptions": counts["unexpected"], "hangs": counts["hang"],
                "engine_disagreements": counts["disagreement"], "different_results": counts["different_results"],
-               "one_engine_refuses": counts["one_engine_refuses"], "refused_for_different_reasons": counts["refused_differently"],
+               "one_engine_refuses": counts["one_engine_refuses"], "different_cells": counts["different_cells"], "refused_for_different_reasons": counts["refused_differently"],
                "reports_built": counts["reports"]}
     return {"summary": summary, "problems": problems}
 
