@@ -460,13 +460,35 @@ def inspect_workbook(path: str | os.PathLike, engine: str = "auto") -> tuple[Sur
     return survey, findings
 
 
+class SurveyRead:
+    """A survey workbook being read: the engine parses it in a thread from
+    :func:`start_reading` on; :meth:`result` waits and builds the survey.
+
+    Between the two the caller's thread is free — the command line imports
+    the modules it needs next (pandas, the report's) while the engine, with
+    the GIL released, parses.
+    """
+
+    def __init__(self, path: str | os.PathLike, engine: str = "auto"):
+        self.path = Path(path)
+        self._tables = _read_in_background(self.path, engine)
+
+    def result(self) -> Survey:
+        """The survey (as :func:`read_survey` returns it); raises what it raises."""
+        from ..tables import survey_from_tables  # imported while the workbook is read
+
+        survey = survey_from_tables(self._tables.result(), source=self.path.name, whole_workbook=True,
+                                    file_findings=file_findings(self.path))
+        _with_meta(survey, self.path)
+        return survey
+
+
+def start_reading(path: str | os.PathLike, engine: str = "auto") -> SurveyRead:
+    """Start reading a survey workbook in the background; ``.result()`` gives the :class:`Survey`."""
+    return SurveyRead(path, engine)
+
+
 def read_survey(path: str | os.PathLike, engine: str = "auto") -> Survey:
     """Read a survey workbook; raises :class:`~csat_xl.findings.InvalidInputError` listing all errors."""
-    path = Path(path)
-    tables = _read_in_background(path, engine)
-    from ..tables import survey_from_tables  # imported while the workbook is read
-
-    survey = survey_from_tables(tables.result(), source=path.name, whole_workbook=True, file_findings=file_findings(path))
-    _with_meta(survey, path)
-    return survey
+    return start_reading(path, engine).result()
 
