@@ -389,24 +389,40 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
     None in the language of WORKBOOK's own sheet names (else ``language``).
     Every input is read before anything is written; all their errors are
     listed together (exit 2).  A rich progress bar shows on a terminal.
-    """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .report import build_report, render_xlsx
-    from .report.model import survey_language
+    The first workbook's read starts before the report machinery is imported:
+    python-calamine parses in a thread with the GIL released, and meanwhile
+    this thread imports pandas, openpyxl, jinja2 and the report modules and
+    loads the template (:mod:`csat_xl.report.preload`).  Each further
+    workbook's read starts when the one before it is collected (one read
+    ahead); errors still surface in input order.
+    """
+    from .io.readers import start_reading  # imports no pandas
 
     inputs = [*previous, workbook]
     require_inputs([*inputs, template], language)  # a missing input first (exit 2), then the target (exit 1)
     # the target first: an output that cannot be written fails before the work (exit 1)
     run_guarded(lambda: check_target(out, [*inputs, *([template] if template else [])], language), language)
+    reads = [start_reading(inputs[0], engine)]
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .report import build_report, render_xlsx
+    from .report.model import survey_language
+    from .report.preload import load_template, workbook_language
+
+    loaded = load_template(template, report_lang or workbook_language(workbook) or language)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=stderr,
                         transient=True, disable=not stderr.is_terminal)
     with progress:
         task = progress.add_task("", total=len(inputs) + 3)
         surveys = []
-        for path in inputs:
+        for index, path in enumerate(inputs):
             progress.update(task, description=t("report_reading", language, path=path.name))
-            surveys.append(run_guarded(lambda: read_survey(path, engine=engine), language))
+            if index + 1 < len(inputs):
+                reads.append(start_reading(inputs[index + 1], engine))
+            surveys.append(run_guarded(reads[index].result, language))
+            reads[index] = None  # its tables are garbage once the survey is built
             progress.advance(task)
         *earlier, survey = surveys
         progress.update(task, description=t("report_building", language))
@@ -418,7 +434,7 @@ def write_report(workbook: Path, out: Path, previous: list[Path], language: str,
             if stage == "save":
                 progress.update(task, description=t("report_saving", language), advance=1)
 
-        run_guarded(lambda: render_xlsx(model, out, template=template, inputs=inputs, progress=step, message_lang=language), language)
+        run_guarded(lambda: render_xlsx(model, out, template=loaded or template, inputs=inputs, progress=step, message_lang=language), language)
         progress.advance(task)
     for path, survey_ in zip(inputs, surveys):
         if survey_.findings and len(inputs) > 1:

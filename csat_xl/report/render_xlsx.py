@@ -91,6 +91,7 @@ from openpyxl.utils.datetime import to_excel
 from ..findings import CsatError
 from ..io.atomic import atomic_output
 from .model import Chart, ReportModel
+from .preload import LoadedTemplate
 from .sandbox import MAX_SHEET_ROWS, MAX_TEXT, BoundedEnvironment, TemplateLimitError, cell_number, check_size
 
 #: Fill colours of the grades (by Chinese label, as in the model's styles)
@@ -780,14 +781,24 @@ class RenderedWorkbook:
         _splice_rows(Path(path), self.book, self.block_xml)
 
 
-def render_workbook(model: ReportModel, template: str | os.PathLike | None = None,
+def render_workbook(model: ReportModel, template: str | os.PathLike | LoadedTemplate | None = None,
                     progress: Callable[[str, int, int], None] | None = None) -> RenderedWorkbook:
-    """Fill ``template`` (default: the shipped template of ``model.lang``); save the result with ``.save(path)``."""
+    """Fill ``template`` (default: the shipped template of ``model.lang``); save the result with ``.save(path)``.
+
+    ``template`` may also be a :class:`~csat_xl.report.preload.LoadedTemplate`
+    (loaded while the data was read): its workbook is used when it is the file
+    this model needs, else the right file is loaded as usual.
+    """
+    loaded = None
+    if isinstance(template, LoadedTemplate):
+        loaded, template = template, template.requested
     path = Path(template) if template is not None else default_template(model.lang)
-    try:
-        book = openpyxl.load_workbook(path)
-    except Exception as exc:  # noqa: BLE001 - any unreadable template gives one clear message
-        raise ReportTemplateError(str(path), [f"cannot open the template / 无法打开模板: {exc}"]) from exc
+    book = loaded.take(path) if loaded is not None else None
+    if book is None:
+        try:
+            book = openpyxl.load_workbook(path)
+        except Exception as exc:  # noqa: BLE001 - any unreadable template gives one clear message
+            raise ReportTemplateError(str(path), [f"cannot open the template / 无法打开模板: {exc}"]) from exc
     # An Excel template file (.xltx) as template: the report itself is a workbook, not a template.
     book.template = False
     renderer = _Renderer(model, book, path.name, progress)
@@ -806,13 +817,14 @@ def render_workbook(model: ReportModel, template: str | os.PathLike | None = Non
     return RenderedWorkbook(book, renderer.block_xml)
 
 
-def render_xlsx(model: ReportModel, out_path: str | os.PathLike, template: str | os.PathLike | None = None,
+def render_xlsx(model: ReportModel, out_path: str | os.PathLike, template: str | os.PathLike | LoadedTemplate | None = None,
                 inputs: tuple = (), progress: Callable[[str, int, int], None] | None = None,
                 message_lang: str | None = None) -> Path:
     """Render ``model`` into the workbook ``out_path`` (written atomically).
 
     ``template`` is an .xlsx template (default: the shipped one for
-    ``model.lang``); ``inputs`` are the files the report was built from —
+    ``model.lang``), or one loaded beforehand (see :func:`render_workbook`);
+    ``inputs`` are the files the report was built from —
     writing onto one of them is refused.  A failure leaves no file behind
     and an existing ``out_path`` unchanged.  Messages about the output are in
     ``message_lang`` (default: the report's language).  Returns ``out_path``.
@@ -821,7 +833,8 @@ def render_xlsx(model: ReportModel, out_path: str | os.PathLike, template: str |
 
     out = Path(out_path)
     lang = message_lang or model.lang
-    sources = [*inputs, *([template] if template else [])]
+    requested = template.requested if isinstance(template, LoadedTemplate) else template
+    sources = [*inputs, *([requested] if requested else [])]
     check_target(out, sources, lang)
     rendered = render_workbook(model, template, progress)
     if progress:
